@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# sysgen top-level build.  `make` builds the host compiler (and the runtime
+# components once their fragments exist); `make test` runs every test suite.
+
+BUILD      ?= build
+HOSTCC     ?= gcc
+SAN        ?=
+HOST_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g \
+              -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+              -Wmissing-prototypes -Wvla -Iruntime/include -Isysgen $(SAN)
+HOST_LIBS   = -lyaml -lfdt -lelf -lxml2
+HOST_CFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+
+SYSGEN_SRCS := $(sort $(filter-out sysgen/main.c,$(wildcard sysgen/*.c)))
+SYSGEN_OBJS := $(SYSGEN_SRCS:sysgen/%.c=$(BUILD)/obj/sysgen/%.o)
+SYSGEN      := $(BUILD)/bin/sysgen
+
+.PHONY: all sysgen test test-host test-runtime golden bench run deps clean format
+all: sysgen
+
+sysgen: $(SYSGEN)
+
+$(BUILD)/obj/sysgen/%.o: sysgen/%.c $(wildcard sysgen/*.h runtime/include/sysgen/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/lib/libsysgen.a: $(SYSGEN_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(SYSGEN): $(BUILD)/obj/sysgen/main.o $(BUILD)/lib/libsysgen.a
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
+
+# Component fragments: each part of the product adds its own rules.
+-include runtime/runtime.mk
+-include guest/guest.mk
+-include tests/unit/unit.mk
+
+# `make deps` installs what building and testing need (Debian 12, as root).
+deps:
+	scripts/install-deps.sh
+
+test: all
+	tests/run.sh tests/suites/*.sh
+
+test-runtime: all
+	tests/run.sh tests/suites/*runtime*.sh
+
+golden: sysgen
+	tests/golden/update.sh
+
+bench: all
+	tests/bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Helpers for shell test suites: TAP output that tests/run.sh counts.
+# Each check is one "ok"/"not ok" line; on failure the evidence follows.
+SYSGEN=${SYSGEN:-build/bin/sysgen}
+PY=/usr/bin/python3
+ok()     { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+# check NAME CMD...: run CMD; ok if it exits 0, else not ok with its output.
+check() {
+  local name=$1; shift
+  local out
+  if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name"; printf '%s\n' "$out" | sed 's/^/#   /'; fi
+}
