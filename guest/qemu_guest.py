@@ -5,6 +5,7 @@ and tests/bench/guest-bare.sh (`bench`, a boot time figure).
 
 Run with /usr/bin/python3 (Debian's, which has python3-pexpect)."""
 import argparse
+import gzip
 import os
 import re
 import shutil
@@ -53,21 +54,37 @@ class Guest:
         out = self.child.before
         status = int(self.child.match.group(1))
         self.prompt()
-        # drop the echoed command line
+        # drop the echoed command line (which the terminal may have wrapped)
+        out = out.replace("\r", "")
+        tail = out.find('$?::"')
+        out = out[tail + 5:] if tail >= 0 else out
         out = out.split("\n", 1)[1] if "\n" in out else ""
-        return status, out.replace("\r", "")
+        return status, out
 
     def close(self):
         if self.child.isalive():
             self.child.terminate(force=True)
 
 
-def bare_argv(build, name):
+def bare_argv(build, name, initrd=None):
+    append = "console=ttyAMA0" + (" sysgen.guest=" + name if name else "")
     return [QEMU] + BASE + [
         "-nographic", "-nic", "none",
         "-kernel", os.path.join(build, "Image"),
-        "-initrd", os.path.join(build, "initrd.cpio.gz"),
-        "-append", "console=ttyAMA0 sysgen.guest=%s" % name]
+        "-initrd", initrd or os.path.join(build, "initrd.cpio.gz"),
+        "-append", append]
+
+
+def newc(files):
+    """A newc cpio archive of regular files {path: bytes}, with trailer."""
+    out = b""
+    for ino, (name, data) in enumerate(list(files.items()) + [("TRAILER!!!", None)], 1):
+        mode = 0o100644 if data is not None else 0
+        data = data or b""
+        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name) + 1, 0]
+        hdr = b"070701" + b"".join(b"%08X" % v for v in fields) + name.encode() + b"\0"
+        out += hdr + b"\0" * (-len(hdr) % 4) + data + b"\0" * (-len(data) % 4)
+    return out
 
 
 def make_fat_disk(path, files):
@@ -134,7 +151,7 @@ class Tap:
         else:
             self.failed += 1
             print("not ok - " + name)
-            for line in str(evidence).replace("\r", "").splitlines()[-80:]:
+            for line in str(evidence).replace("\r", "").splitlines()[-400:]:
                 print("#   " + line)
         sys.stdout.flush()
         return cond
@@ -194,6 +211,35 @@ def test_bare(tap, build, timeout):
                   "%s\n--- console log ---\n%s" % (type(e).__name__, g.log))
     finally:
         g.close()
+
+
+def test_fallback(tap, build, timeout):
+    """No name given: "unnamed".  A listed module that is absent: logged."""
+    what = "fallback"
+    tmp = tempfile.mkdtemp(prefix="sysgen-guest-")
+    initrd = os.path.join(tmp, "initrd.cpio.gz")
+    # A second archive appended to the initramfs replaces the module list.
+    extra = newc({"etc/sysgen/modules":
+                  b"nosuchmod /lib/modules/none/nosuchmod.ko\n"})
+    with open(os.path.join(build, "initrd.cpio.gz"), "rb") as src:
+        base = src.read()
+    with open(initrd, "wb") as f:
+        f.write(base + gzip.compress(extra, mtime=0))
+    g = Guest(bare_argv(build, None, initrd), timeout, "unnamed")
+    try:
+        if not expect_ready(tap, g, what + " (unnamed)"):
+            return
+        g.prompt()
+        tap.check("%s: absent module logged, not fatal" % what,
+                  "module nosuchmod absent" in g.log, g.log)
+        st, out = g.run("echo $((6*7))")
+        tap.check("%s: shell computes 6*7" % what, out.strip() == "42", out)
+    except (pexpect.TIMEOUT, pexpect.EOF) as e:
+        tap.check("%s: console dialogue" % what, False,
+                  "%s\n--- console log ---\n%s" % (type(e).__name__, g.log))
+    finally:
+        g.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def test_virtio(tap, build, timeout):
@@ -276,6 +322,7 @@ def main():
     tap = Tap()
     test_bare(tap, a.build, a.timeout)
     test_virtio(tap, a.build, a.timeout)
+    test_fallback(tap, a.build, a.timeout)
     return 1 if tap.failed else 0
 
 
