@@ -21,10 +21,11 @@ MODULES=${GUEST_MODULES:-"virtio_mmio virtio_console virtio_blk virtio_net vsock
   vmw_vsock_virtio_transport vfat nls_cp437 nls_ascii nls_utf8 nls_iso8859-1"}
 # busybox applets that get a symlink (run `busybox --install -s` for all).
 APPLETS="sh ash cat chmod cp date dd df dmesg echo env false free grep head
-  hostname ifconfig insmod ip kill less ln ls lsmod mkdir mknod modprobe more
-  mount mv ping ps pwd reboot poweroff rm rmdir rmmod sed seq sleep sort stat
+  hostname kill less ln ls mkdir mknod more
+  mount mv ping ps pwd rm rmdir sed seq sleep sort stat
   stty sync tail tee test top touch tr true umount uname uptime vi wc which
   awk basename cut dirname du find hexdump od printf readlink realpath xargs"
+SBIN_APPLETS="modprobe insmod rmmod lsmod halt poweroff reboot ifconfig ip"
 
 die() { echo "build-guest: $*" >&2; exit 1; }
 
@@ -146,6 +147,8 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/sysgen,proc,sys,mnt,tmp,root,lib
 install -m 0755 "$init" "$root/init"
 install -m 0755 "$work/busybox/bin/busybox" "$root/bin/busybox"
 for a in $APPLETS; do ln -s busybox "$root/bin/$a"; done
+# The kernel runs /sbin/modprobe for request_module(); the rest is habit.
+for a in $SBIN_APPLETS; do ln -s ../bin/busybox "$root/sbin/$a"; done
 {
   echo "# sysgen guest modules for $kver, in load order: NAME PATH"
   while read -r name rel; do

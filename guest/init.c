@@ -6,7 +6,9 @@
  * dependency order, resolved when the initramfs was built) in
  * /etc/sysgen/modules, finds the guest's name, mounts the first virtio disk
  * if it holds a FAT file system, prints "sysgen-guest NAME: ready" once and
- * then keeps a busybox shell running on the console.  It never exits: PID 1
+ * then keeps a busybox shell running on the console.  busybox's halt,
+ * poweroff and reboot signal PID 1 (SIGUSR1, SIGUSR2, SIGTERM); init then
+ * stops everything and asks the kernel to do it.  It never exits: PID 1
  * exiting panics the kernel.  Every failure is reported and survived.
  */
 #define _GNU_SOURCE
@@ -20,6 +22,7 @@
 #include <dirent.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -245,6 +248,49 @@ static void console_device(char *out, size_t size)
 		snprintf(out, size, "%s", dev);
 }
 
+static volatile sig_atomic_t shutdown_signal;
+
+static void on_signal(int sig)
+{
+	shutdown_signal = sig;
+}
+
+static void catch_signals(void (*handler)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: wait() returns EINTR and the main loop sees it */
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void shut_down(int sig)
+{
+	int cmd = (int)RB_AUTOBOOT;
+	const char *what = "rebooting";
+	if (sig == SIGUSR1) {
+		cmd = (int)RB_HALT_SYSTEM;
+		what = "halting";
+	} else if (sig == SIGUSR2) {
+		cmd = (int)RB_POWER_OFF;
+		what = "powering off";
+	}
+	logmsg("%s", what);
+	kill(-1, SIGTERM);
+	sleep_ms(300);
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, WNOHANG) > 0) {
+	}
+	if (umount("/mnt") < 0 && errno != EINVAL && errno != ENOENT)
+		logmsg("umount /mnt: %s", strerror(errno));
+	sync();
+	if (reboot(cmd) < 0)
+		logmsg("reboot: %s", strerror(errno));
+}
+
 static pid_t spawn_shell(const char *tty, const char *name)
 {
 	pid_t pid = fork();
@@ -255,6 +301,7 @@ static pid_t spawn_shell(const char *tty, const char *name)
 	if (pid > 0)
 		return pid;
 	/* Child: a new session whose controlling terminal is TTY. */
+	catch_signals(SIG_DFL);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -284,6 +331,7 @@ int main(void)
 	if (getpid() != 1)
 		logmsg("warning: not running as PID 1");
 	umask(022);
+	catch_signals(on_signal);
 	do_mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID);
 	int have_console = stdio_is_open() || attach_stdio("/dev/console") == 0;
 	if (!have_console)
@@ -310,6 +358,12 @@ int main(void)
 	console_device(tty, sizeof tty);
 	pid_t shell = -1;
 	for (;;) {
+		if (shutdown_signal) {
+			int sig = shutdown_signal;
+			shutdown_signal = 0;
+			shut_down(sig);
+			shell = -1; /* only reached if the kernel refused */
+		}
 		if (shell < 0) {
 			shell = spawn_shell(tty, name);
 			if (shell < 0) {

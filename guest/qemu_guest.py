@@ -195,6 +195,9 @@ def test_bare(tap, build, timeout):
         modules_check(tap, g, what, ["virtio_mmio", "virtio_blk", "virtio_net",
                                      "virtio_console", "vsock",
                                      "vmw_vsock_virtio_transport", "vfat"])
+        st, out = g.run("rmmod nls_utf8 && modprobe nls_utf8 && grep -c '^nls_utf8 ' /proc/modules")
+        tap.check("%s: busybox modprobe uses the carried modules.dep" % what,
+                  st == 0 and out.strip() == "1", out)
         st, out = g.run("set -o | grep monitor")
         tap.check("%s: shell has job control" % what,
                   re.search(r"monitor\s+on", out) is not None, out)
@@ -206,6 +209,14 @@ def test_bare(tap, build, timeout):
         n = len(ready_re("bare0").findall(g.log.replace("\r\n", "\n")))
         tap.check("%s: ready line printed exactly once" % what, n == 1,
                   "seen %d times\n%s" % (n, g.log))
+        g.child.sendline("poweroff")
+        try:
+            g.child.expect(pexpect.EOF, timeout=30)
+            off = True
+        except pexpect.TIMEOUT:
+            off = False
+        tap.check("%s: poweroff stops QEMU" % what,
+                  off and "sysgen-init: powering off" in g.log, g.log[-3000:])
     except (pexpect.TIMEOUT, pexpect.EOF) as e:
         tap.check("%s: console dialogue" % what, False,
                   "%s\n--- console log ---\n%s" % (type(e).__name__, g.log))
