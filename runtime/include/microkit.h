@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The PD programming interface, with seL4 Microkit's names so that code
+// written in Microkit/sDDF idiom reads the same here.  A PD defines init()
+// and notified(), and optionally protected() and fault(); libmicrokit's
+// event loop calls them.
+#ifndef MICROKIT_H
+#define MICROKIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sysgen/hypercall.h>
+
+typedef unsigned int microkit_channel;
+typedef unsigned int microkit_child;
+typedef uint64_t microkit_msginfo;
+
+void init(void);
+void notified(microkit_channel ch);
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo);
+// Called when child `child` faults: mr 0..3 hold ESR, fault address, PC and
+// enum sg_fault_kind.  The child stays stopped; the return value is
+// reserved for resuming it and is ignored for now.
+bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo);
+
+// The PD's name from the SDF, patched in by sysgen.
+extern char microkit_name[64];
+
+void microkit_notify(microkit_channel ch);
+void microkit_irq_ack(microkit_channel ch);
+microkit_msginfo microkit_ppcall(microkit_channel ch, microkit_msginfo msginfo);
+void microkit_mr_set(unsigned mr, uint64_t value);
+uint64_t microkit_mr_get(unsigned mr);
+void microkit_dbg_putc(int c);
+void microkit_dbg_puts(const char *s);
+
+// Message info: a label and a count of message registers, laid out as seL4's.
+static inline microkit_msginfo microkit_msginfo_new(uint64_t label, uint16_t count)
+{
+    return (label << 12) | (count & 0x7f);
+}
+
+static inline uint64_t microkit_msginfo_get_label(microkit_msginfo m)
+{
+    return m >> 12;
+}
+
+static inline uint64_t microkit_msginfo_get_count(microkit_msginfo m)
+{
+    return m & 0x7f;
+}
+
+// sysgen extensions.  The microkit_ calls above drop errors, as Microkit's
+// do; these return the kernel's SG_E_* code (0 on success).
+long sg_notify(microkit_channel ch);
+long sg_irq_ack(microkit_channel ch);
+// One formatted line, written atomically: %s %c %d %u %x, with l for 64-bit.
+void sg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// End the whole run (debug kernels; tests use it to stop QEMU with a code).
+_Noreturn void sg_dbg_exit(int code);
+
+#endif

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Boot: check the boot info, bring up the console, prove the vector table
+// works, configure EL2 for running PDs, and start the first one.
+#include <stdint.h>
+#include <sysgen/bootinfo.h>
+#include "arch.h"
+#include "console.h"
+#include "ctx.h"
+#include "gic.h"
+#include "irq.h"
+#include "pd.h"
+#include "sched.h"
+#include "semihost.h"
+#include "timer.h"
+
+void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb);
+
+// HCR_EL2: stage 2 on (VM), physical IRQ/FIQ/SError to EL2 (IMO, FMO, AMO),
+// EL1 stage 1 off but cacheable (DC), WFI traps so an idle PD yields (TWI),
+// SMC traps since there is no firmware a PD may talk to (TSC), EL1 is
+// AArch64 (RW).
+#define HCR_VM  (1ull << 0)
+#define HCR_FMO (1ull << 3)
+#define HCR_IMO (1ull << 4)
+#define HCR_AMO (1ull << 5)
+#define HCR_DC  (1ull << 12)
+#define HCR_TWI (1ull << 13)
+#define HCR_TSC (1ull << 19)
+#define HCR_RW  (1ull << 31)
+
+// VTCR_EL2: 39-bit IPA space (T0SZ 25) starting at level 1 (SL0 1), 4 KiB
+// granule, inner-shareable write-back walks; PS from the CPU's PARange.
+// sysgen/link.c builds the tables for exactly this shape.
+#define VTCR_T0SZ_39 25ull
+#define VTCR_SL0_L1  (1ull << 6)
+#define VTCR_IRGN_WB (1ull << 8)
+#define VTCR_ORGN_WB (1ull << 10)
+#define VTCR_SH_IS   (3ull << 12)
+#define VTCR_RES1    (1ull << 31)
+
+#define CPTR_EL2_RES1 0x33ffull // TFP clear: PDs may use FP if they enable it
+#define CNTHCTL_EL1PCTEN (1ull << 0)
+#define CNTHCTL_EL1PCEN  (1ull << 1)
+
+static int selftest_taken;
+
+void el2_exception(struct el2_frame *f, uint64_t kind)
+{
+    uint64_t esr = read_esr_el2();
+    if (kind == 0 && esr_ec(esr) == EC_BRK && (esr & 0xffff) == 0x5e1f && !selftest_taken) {
+        selftest_taken = 1;
+        write_elr_el2(read_elr_el2() + 4);
+        return;
+    }
+    kprintf("KERN|PANIC: exception at EL2: kind %u ESR %lx ELR %lx FAR %lx x0 %lx x30 %lx\n",
+            (unsigned)kind, esr, read_elr_el2(), read_far_el2(), f->x[0], f->x[30]);
+    semihost_exit(3);
+}
+
+static void el2_setup(void)
+{
+    uint64_t parange = read_id_aa64mmfr0_el1() & 0xf;
+    if (parange > 5)
+        parange = 5; // 48 bits is all a 4 KiB granule walk starting at L1 needs
+    write_vtcr_el2(VTCR_T0SZ_39 | VTCR_SL0_L1 | VTCR_IRGN_WB | VTCR_ORGN_WB | VTCR_SH_IS |
+                   (parange << 16) | VTCR_RES1);
+    write_cptr_el2(CPTR_EL2_RES1);
+    write_cnthctl_el2(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+    write_cntvoff_el2(0);
+    write_vmpidr_el2(read_mpidr_el1());
+    write_hcr_el2(HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_DC | HCR_TWI | HCR_TSC | HCR_RW);
+    isb();
+    // No stale translations from firmware or a previous boot.
+    __asm__ volatile("dsb ishst; tlbi alle1; dsb ish; isb" ::: "memory");
+}
+
+void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb)
+{
+    if (bi->magic != SG_BOOTINFO_MAGIC || bi->version != SG_BOOTINFO_VERSION)
+        semihost_exit(2); // no console: its address is in the boot info
+    console_init(bi);
+    kprintf("KERN|INFO: sysgen kernel at EL%u: %u PDs, RAM %lx+%lx, dtb %lx\n",
+            (unsigned)(read_currentel() >> 2), bi->npds, bi->ram_base, bi->ram_size, dtb);
+
+    // Take one breakpoint on purpose: from here on a kernel bug is reported
+    // rather than silently hanging the machine.
+    __asm__ volatile("brk #0x5e1f");
+    if (!selftest_taken) {
+        kprintf("KERN|PANIC: EL2 vector self-test did not trap\n");
+        semihost_exit(3);
+    }
+    kprintf("KERN|INFO: EL2 vectors live (self-test breakpoint taken and reported)\n");
+
+    el2_setup();
+    gic_init(bi);
+    timer_init(bi);
+    pd_init_all(bi);
+    irq_init(bi);
+
+    struct pd *first = sched_pick(0, false);
+    if (!first) {
+        kprintf("KERN|INFO: no PD to run, halting\n");
+        semihost_exit(0);
+    }
+    pd_switch(0, first);
+    ctx_restore(&first->ctx);
+}

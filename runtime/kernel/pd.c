@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// PD life cycle: created runnable at boot from boot info, switched on and off
+// the CPU, given events, and stopped for good when it faults.
+#include <stdint.h>
+#include "arch.h"
+#include "console.h"
+#include "pd.h"
+#include "../lib/string.h"
+
+struct pd pds[SG_MAX_PDS];
+unsigned npds;
+const struct sg_bootinfo *bootinfo;
+
+// EL1h with D, A, I, F masked: a PD never takes interrupts itself (they go to
+// EL2), and starts at its ELF entry point.
+#define SPSR_EL1H_MASKED 0x3c5ull
+// SCTLR_EL1 reset value with the MMU and caches off: HCR_EL2.DC supplies
+// the identity map with cacheable memory.
+#define SCTLR_EL1_RES1 0x30d00800ull
+
+void pd_init_all(const struct sg_bootinfo *bi)
+{
+    bootinfo = bi;
+    npds = bi->npds;
+    for (unsigned i = 0; i < npds; i++) {
+        struct pd *p = &pds[i];
+        const struct sg_pd_info *info = &bi->pds[i];
+        memset(p, 0, sizeof(*p));
+        p->info = info;
+        p->ipcbuf = (struct sg_ipcbuf *)info->ipcbuf_pa;
+        p->ctx.elr = info->entry;
+        p->ctx.spsr = SPSR_EL1H_MASKED;
+        p->ctx.x[0] = info->ipcbuf_va;
+        p->el1.sp_el1 = info->stack_top;
+        p->el1.sctlr = SCTLR_EL1_RES1;
+        p->state = PD_RUNNABLE;
+        kprintf("KERN|INFO: pd %s: priority %u, entry %lx\n", info->name,
+                (unsigned)info->priority, info->entry);
+    }
+}
+
+static void el1_save(struct el1_regs *r)
+{
+    r->sp_el1 = read_sp_el1();
+    r->sp_el0 = read_sp_el0();
+    r->vbar = read_vbar_el1();
+    r->elr = read_elr_el1();
+    r->spsr = read_spsr_el1();
+    r->esr = read_esr_el1();
+    r->far = read_far_el1();
+    r->tpidr = read_tpidr_el1();
+    r->tpidr_el0 = read_tpidr_el0();
+    r->sctlr = read_sctlr_el1();
+    r->cpacr = read_cpacr_el1();
+    r->cntkctl = read_cntkctl_el1();
+}
+
+static void el1_load(const struct el1_regs *r)
+{
+    write_sp_el1(r->sp_el1);
+    write_sp_el0(r->sp_el0);
+    write_vbar_el1(r->vbar);
+    write_elr_el1(r->elr);
+    write_spsr_el1(r->spsr);
+    write_esr_el1(r->esr);
+    write_far_el1(r->far);
+    write_tpidr_el1(r->tpidr);
+    write_tpidr_el0(r->tpidr_el0);
+    write_sctlr_el1(r->sctlr);
+    write_cpacr_el1(r->cpacr);
+    write_cntkctl_el1(r->cntkctl);
+}
+
+void pd_switch(struct pd *prev, struct pd *next)
+{
+    if (prev)
+        el1_save(&prev->el1);
+    el1_load(&next->el1);
+    // Each PD has its own VMID, so no TLB maintenance is needed here.
+    write_vttbr_el2(next->info->vttbr);
+    isb();
+}
+
+void pd_deliver_or_wait(struct pd *p)
+{
+    if (p->fault_pending) {
+        unsigned child = (unsigned)__builtin_ctzll(p->fault_pending);
+        p->fault_pending &= ~(1ull << child);
+        for (unsigned i = 0; i < npds; i++) {
+            struct pd *c = &pds[i];
+            if (c->info->parent == (uint8_t)(p - pds) && c->info->child_id == child) {
+                p->ipcbuf->mr[0] = c->fault_esr;
+                p->ipcbuf->mr[1] = c->fault_addr;
+                p->ipcbuf->mr[2] = c->fault_pc;
+                p->ipcbuf->mr[3] = c->fault_kind;
+            }
+        }
+        p->ctx.x[0] = SG_EV_FAULT;
+        p->ctx.x[1] = child;
+        p->ctx.x[2] = 4; // msginfo: label 0, four message registers
+        p->state = PD_RUNNABLE;
+    } else if (p->pending) {
+        p->ctx.x[0] = SG_EV_NOTIFY;
+        p->ctx.x[1] = p->pending;
+        p->pending = 0;
+        p->state = PD_RUNNABLE;
+    } else {
+        p->state = PD_WAITING;
+    }
+}
+
+void pd_signal(struct pd *p, uint64_t bits)
+{
+    p->pending |= bits;
+    if (p->state == PD_WAITING)
+        pd_deliver_or_wait(p);
+}
+
+static const char *fault_name(uint64_t kind, uint64_t esr)
+{
+    if (kind == SG_FAULT_STAGE2)
+        return esr_ec(esr) == EC_IABT_LOWER ? "instruction fetch outside its maps"
+               : (esr & (1u << 6))          ? "write outside its maps"
+                                            : "read outside its maps";
+    switch (esr_ec(esr)) {
+    case EC_UNKNOWN:
+        return "undefined instruction";
+    case EC_PC_ALIGN:
+        return "misaligned pc";
+    case EC_SP_ALIGN:
+        return "misaligned sp";
+    case EC_DABT_CUR:
+        return "alignment or data fault";
+    case EC_SMC64:
+        return "smc";
+    default:
+        return "exception";
+    }
+}
+
+void pd_fault(struct pd *p, uint64_t kind, uint64_t esr, uint64_t addr, uint64_t pc)
+{
+    kprintf("KERN|FAULT: pd %s: %s at address %lx, pc %lx (esr %lx); pd stopped\n", p->info->name,
+            fault_name(kind, esr), addr, pc, esr);
+    p->state = PD_STOPPED;
+    p->fault_esr = esr;
+    p->fault_addr = addr;
+    p->fault_pc = pc;
+    p->fault_kind = kind;
+    // A caller blocked on this PD would wait forever: fail its call instead.
+    if (p->caller) {
+        p->caller->ctx.x[0] = (uint64_t)(int64_t)SG_E_BUSY;
+        p->caller->state = PD_RUNNABLE;
+        p->caller = 0;
+    }
+    if (p->info->parent != SG_NO_PARENT) {
+        struct pd *parent = &pds[p->info->parent];
+        parent->fault_pending |= 1ull << p->info->child_id;
+        if (parent->state == PD_WAITING)
+            pd_deliver_or_wait(parent);
+    }
+}

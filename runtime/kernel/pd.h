@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Protection domains as the kernel keeps them: the saved registers, the
+// scheduling state, and what is pending for the PD's next wait.
+#ifndef KERNEL_PD_H
+#define KERNEL_PD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sysgen/bootinfo.h>
+#include <sysgen/hypercall.h>
+#include "ctx.h"
+
+enum pd_state {
+    PD_RUNNABLE, // ready to run (or running)
+    PD_WAITING,  // in SG_SYS_WAIT: runs again when an event arrives
+    PD_CALLING,  // in SG_SYS_PPCALL: runs again when the callee replies
+    PD_STOPPED,  // faulted; never scheduled again
+};
+
+// EL1 system registers a PD owns; switched only when the PD changes.
+struct el1_regs {
+    uint64_t sp_el1, sp_el0, vbar, elr, spsr, esr, far, tpidr, tpidr_el0, sctlr, cpacr, cntkctl;
+};
+
+struct pd {
+    struct ctx ctx; // first: entry.S finds it through TPIDR_EL2
+    struct el1_regs el1;
+    const struct sg_pd_info *info;
+    struct sg_ipcbuf *ipcbuf; // physical address, the EL2 MMU is off
+    enum pd_state state;
+    uint64_t pending;       // notification and irq ids signalled, not yet delivered
+    uint64_t fault_pending; // ids of children whose fault is not yet delivered
+    struct pd *caller;      // whose ppcall this PD is serving
+    // The last fault, kept for the parent's fault() (mr[0..3]).
+    uint64_t fault_esr, fault_addr, fault_pc, fault_kind;
+};
+
+extern struct pd pds[SG_MAX_PDS];
+extern unsigned npds;
+extern const struct sg_bootinfo *bootinfo;
+
+void pd_init_all(const struct sg_bootinfo *bi);
+// Make `next` the PD whose EL1 state and stage-2 tables are live.
+void pd_switch(struct pd *prev, struct pd *next);
+// Hand the PD its next event, or block it in PD_WAITING if there is none.
+void pd_deliver_or_wait(struct pd *p);
+// Signal ids `bits` of PD `p`.
+void pd_signal(struct pd *p, uint64_t bits);
+// Stop `p` after a fault, report it, and tell its parent.
+void pd_fault(struct pd *p, uint64_t kind, uint64_t esr, uint64_t addr, uint64_t pc);
+
+static inline struct pd *pd_of_ctx(struct ctx *c)
+{
+    return (struct pd *)c;
+}
+
+#endif

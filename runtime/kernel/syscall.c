@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Hypercalls.  Every argument is untrusted: ids are checked against the
+// calling PD's own channel table from boot info, lengths are clamped, and a
+// bad call returns an SG_E_* code to the caller, never stops the kernel.
+#include <stdint.h>
+#include "console.h"
+#include "gic.h"
+#include "pd.h"
+#include "semihost.h"
+#include "syscall.h"
+#include "../lib/string.h"
+
+#define MSGINFO_COUNT(m) ((m)&0x7f)
+
+static const struct sg_end *end_of(struct pd *p, uint64_t id, uint8_t kind)
+{
+    if (id >= SG_MAX_ENDS || p->info->ends[id].kind != kind)
+        return 0;
+    return &p->info->ends[id];
+}
+
+static void copy_mrs(struct pd *to, const struct pd *from, uint64_t msginfo)
+{
+    uint64_t n = MSGINFO_COUNT(msginfo);
+    if (n > SG_MAX_MRS)
+        n = SG_MAX_MRS;
+    memcpy(to->ipcbuf->mr, from->ipcbuf->mr, n * sizeof(uint64_t));
+}
+
+static int64_t sys_dbg_puts(struct pd *p, uint64_t len)
+{
+    if (len > SG_DBG_MAX)
+        len = SG_DBG_MAX;
+    console_write(p->ipcbuf->dbg, len);
+    return 0;
+}
+
+static int64_t sys_notify(struct pd *p, uint64_t id)
+{
+    const struct sg_end *e = end_of(p, id, SG_END_CHANNEL);
+    if (!e)
+        return SG_E_BADCH;
+    if (!(e->flags & SG_END_NOTIFY))
+        return SG_E_NOPERM;
+    pd_signal(&pds[e->peer_pd], 1ull << e->peer_id);
+    return 0;
+}
+
+static int64_t sys_irq_ack(struct pd *p, uint64_t id)
+{
+    const struct sg_end *e = end_of(p, id, SG_END_IRQ);
+    if (!e)
+        return SG_E_BADCH;
+    gic_deactivate(e->irq);
+    return 0;
+}
+
+// Returns 1 if the caller now waits for the reply (x0 is set by the reply).
+static int sys_ppcall(struct pd *p, uint64_t id, uint64_t msginfo, int64_t *err)
+{
+    const struct sg_end *e = end_of(p, id, SG_END_CHANNEL);
+    if (!e) {
+        *err = SG_E_BADCH;
+        return 0;
+    }
+    if (!(e->flags & SG_END_PP)) {
+        *err = SG_E_NOPERM;
+        return 0;
+    }
+    struct pd *server = &pds[e->peer_pd];
+    // A higher-priority server that is not waiting has faulted or is itself
+    // calling someone stuck: fail rather than block forever.
+    if (server->state != PD_WAITING) {
+        *err = SG_E_BUSY;
+        return 0;
+    }
+    copy_mrs(server, p, msginfo);
+    server->ctx.x[0] = SG_EV_PPCALL;
+    server->ctx.x[1] = e->peer_id;
+    server->ctx.x[2] = msginfo;
+    server->state = PD_RUNNABLE;
+    server->caller = p;
+    p->state = PD_CALLING;
+    return 1;
+}
+
+static void sys_reply(struct pd *p, uint64_t msginfo)
+{
+    struct pd *caller = p->caller;
+    if (!caller)
+        return; // nothing to reply to: a plain wait
+    copy_mrs(caller, p, msginfo);
+    caller->ctx.x[0] = msginfo;
+    caller->state = PD_RUNNABLE;
+    p->caller = 0;
+}
+
+void syscall_handle(struct pd *p)
+{
+    struct ctx *c = &p->ctx;
+    uint64_t a0 = c->x[0];
+    int64_t ret = 0;
+    switch (c->x[8]) {
+    case SG_SYS_DBG_PUTS:
+        ret = sys_dbg_puts(p, a0);
+        break;
+    case SG_SYS_NOTIFY:
+        ret = sys_notify(p, a0);
+        break;
+    case SG_SYS_IRQ_ACK:
+        ret = sys_irq_ack(p, a0);
+        break;
+    case SG_SYS_PPCALL:
+        if (sys_ppcall(p, a0, c->x[1], &ret))
+            return;
+        break;
+    case SG_SYS_REPLY_WAIT:
+        sys_reply(p, a0);
+        pd_deliver_or_wait(p);
+        return;
+    case SG_SYS_WAIT:
+        pd_deliver_or_wait(p);
+        return;
+    case SG_SYS_FAULT:
+        pd_fault(p, SG_FAULT_EL1, a0, c->x[1], c->x[2]);
+        return;
+    case SG_SYS_DBG_EXIT:
+        kprintf("KERN|INFO: pd %s ends the run with code %ld\n", p->info->name, (int64_t)a0);
+        semihost_exit((int)a0);
+    default:
+        ret = SG_E_BADCALL;
+        break;
+    }
+    c->x[0] = (uint64_t)ret;
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Every exception from a PD comes through trap_entry(): synchronous traps
+// are dispatched by exception class, interrupts by the GIC, and then the
+// scheduler decides who runs next.  If nobody can, the kernel idles here
+// with interrupts masked, taking them by polling the GIC after each WFI.
+#include <stdint.h>
+#include "arch.h"
+#include "console.h"
+#include "ctx.h"
+#include "irq.h"
+#include "pd.h"
+#include "sched.h"
+#include "semihost.h"
+#include "syscall.h"
+
+static void stage2_abort(struct pd *p, uint64_t esr)
+{
+    uint64_t ipa = ((read_hpfar_el2() >> 4) << 12) | (read_far_el2() & 0xfff);
+    pd_fault(p, SG_FAULT_STAGE2, esr, ipa, p->ctx.elr);
+}
+
+static void sync_from_pd(struct pd *p)
+{
+    uint64_t esr = read_esr_el2();
+    switch (esr_ec(esr)) {
+    case EC_HVC64:
+        syscall_handle(p);
+        break;
+    case EC_WFX: // an idle PD gives its turn away
+        p->ctx.elr += 4;
+        break;
+    case EC_IABT_LOWER:
+    case EC_DABT_LOWER:
+        stage2_abort(p, esr);
+        break;
+    default: // SMC, trapped system registers, anything else: the PD's bug
+        pd_fault(p, SG_FAULT_EL1, esr, read_far_el2(), p->ctx.elr);
+        break;
+    }
+}
+
+static struct pd *idle_until_runnable(void)
+{
+    for (;;) {
+        struct pd *next = sched_pick(0, false);
+        if (next)
+            return next;
+        if (!sched_any_alive()) {
+            kprintf("KERN|INFO: no PD can run any more, halting\n");
+            semihost_exit(0);
+        }
+        wfi();
+        irq_handle_pending();
+    }
+}
+
+struct ctx *trap_entry(struct ctx *c, uint64_t kind)
+{
+    struct pd *cur = pd_of_ctx(c);
+    bool rotate = false;
+    switch (kind) {
+    case TRAP_SYNC:
+        sync_from_pd(cur);
+        break;
+    case TRAP_IRQ:
+    case TRAP_FIQ:
+        rotate = irq_handle_pending();
+        break;
+    default:
+        pd_fault(cur, SG_FAULT_EL1, read_esr_el2(), 0, cur->ctx.elr);
+        break;
+    }
+    struct pd *next = sched_pick(cur, rotate);
+    if (!next)
+        next = idle_until_runnable();
+    if (next != cur)
+        pd_switch(cur, next);
+    return &next->ctx;
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The PD's event loop and the Microkit calls.  Each turn of the loop waits
+// for one event (replying to the last protected call in the same hypercall)
+// and dispatches it to the PD's handlers.
+#include <microkit.h>
+#include "hvc.h"
+
+struct sg_ipcbuf *sg_ipcbuf;
+// In .data, not .bss, so that sysgen has file bytes to patch.
+char microkit_name[64] = "(unnamed)";
+
+void sg_main(struct sg_ipcbuf *ipc);
+
+__attribute__((weak)) microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    (void)ch;
+    (void)msginfo;
+    return microkit_msginfo_new(0, 0);
+}
+
+__attribute__((weak)) bool fault(microkit_child child, microkit_msginfo msginfo,
+                                 microkit_msginfo *reply_msginfo)
+{
+    (void)child;
+    (void)msginfo;
+    (void)reply_msginfo;
+    return false;
+}
+
+long sg_notify(microkit_channel ch)
+{
+    return (long)sg_hvc(SG_SYS_NOTIFY, ch, 0, 0).x0;
+}
+
+long sg_irq_ack(microkit_channel ch)
+{
+    return (long)sg_hvc(SG_SYS_IRQ_ACK, ch, 0, 0).x0;
+}
+
+void microkit_notify(microkit_channel ch)
+{
+    sg_notify(ch);
+}
+
+void microkit_irq_ack(microkit_channel ch)
+{
+    sg_irq_ack(ch);
+}
+
+microkit_msginfo microkit_ppcall(microkit_channel ch, microkit_msginfo msginfo)
+{
+    return sg_hvc(SG_SYS_PPCALL, ch, msginfo, 0).x0;
+}
+
+void microkit_mr_set(unsigned mr, uint64_t value)
+{
+    if (mr < SG_MAX_MRS)
+        sg_ipcbuf->mr[mr] = value;
+}
+
+uint64_t microkit_mr_get(unsigned mr)
+{
+    return mr < SG_MAX_MRS ? sg_ipcbuf->mr[mr] : 0;
+}
+
+_Noreturn void sg_dbg_exit(int code)
+{
+    sg_hvc(SG_SYS_DBG_EXIT, (uint64_t)(int64_t)code, 0, 0);
+    for (;;)
+        ;
+}
+
+void sg_main(struct sg_ipcbuf *ipc)
+{
+    sg_ipcbuf = ipc;
+    init();
+    bool have_reply = false;
+    microkit_msginfo reply = 0;
+    for (;;) {
+        struct hvc_ret ev = have_reply ? sg_hvc(SG_SYS_REPLY_WAIT, reply, 0, 0)
+                                       : sg_hvc(SG_SYS_WAIT, 0, 0, 0);
+        have_reply = false;
+        switch (ev.x0) {
+        case SG_EV_NOTIFY:
+            for (uint64_t bits = ev.x1; bits; bits &= bits - 1)
+                notified((microkit_channel)__builtin_ctzll(bits));
+            break;
+        case SG_EV_PPCALL:
+            reply = protected((microkit_channel)ev.x1, ev.x2);
+            have_reply = true;
+            break;
+        case SG_EV_FAULT: {
+            microkit_msginfo r = 0;
+            fault((microkit_child)ev.x1, ev.x2, &r);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}

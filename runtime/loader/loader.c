@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The loader: copy every chunk of the payload to its physical address, zero
+// the rest of each chunk, and hand the kernel its boot info.  It trusts the
+// payload only as far as the magic and version: sysgen wrote both halves.
+#include <stdint.h>
+#include <sysgen/bootinfo.h>
+#include <sysgen/loadimage.h>
+#include "../lib/string.h"
+
+extern const char __payload[];
+extern uint64_t loader_bootinfo;
+
+uint64_t loader_main(uint64_t dtb);
+
+static volatile uint32_t *uart;
+
+static void putc_(char c)
+{
+    if (!uart)
+        return;
+    while (uart[0x18 / 4] & (1u << 5)) // PL011 FR.TXFF: transmit FIFO full
+        ;
+    uart[0] = (uint32_t)c;
+}
+
+static void puts_(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\n')
+            putc_('\r');
+        putc_(*s);
+    }
+}
+
+static void puthex(uint64_t v)
+{
+    puts_("0x");
+    for (int i = 60; i >= 0; i -= 4)
+        putc_("0123456789abcdef"[(v >> i) & 0xf]);
+}
+
+static void hang(void)
+{
+    for (;;)
+        __asm__ volatile("wfe");
+}
+
+uint64_t loader_main(uint64_t dtb)
+{
+    const struct sg_load_header *hdr = (const void *)__payload;
+    if (hdr->magic != SG_LOAD_MAGIC || hdr->version != SG_LOAD_VERSION)
+        hang(); // no console yet: its address is inside the payload
+    const struct sg_load_chunk *chunk = (const void *)(hdr + 1);
+    for (uint32_t i = 0; i < hdr->nchunks; i++) {
+        memcpy((void *)chunk[i].dest, __payload + chunk[i].offset, chunk[i].filesz);
+        memset((char *)chunk[i].dest + chunk[i].filesz, 0, chunk[i].memsz - chunk[i].filesz);
+    }
+    const struct sg_bootinfo *bi = (const void *)hdr->bootinfo_pa;
+    if (bi->uart_kind == SG_UART_PL011)
+        uart = (volatile uint32_t *)bi->uart_base;
+    puts_("LDR|INFO: ");
+    puthex(hdr->nchunks);
+    puts_(" chunks loaded, dtb ");
+    puthex(dtb);
+    puts_(", kernel at ");
+    puthex(hdr->kernel_entry);
+    puts_("\n");
+    loader_bootinfo = hdr->bootinfo_pa;
+    return hdr->kernel_entry;
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The runtime end to end: hand-written SDFs (tests/runtime/*.system) and test
+# PDs (tests/runtime/pds/) linked by `sysgen --sdf` and booted in QEMU.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+. tests/runtime/lib.sh
+
+# -- boot: loader, kernel at EL2, one PD at EL1 --------------------------
+if rt_system hello; then
+  img=$RT_OUT/hello/loader.img
+  magic=$(od -An -tx4 -j56 -N4 "$img" | tr -d ' ')
+  text_offset=$(od -An -tu8 -j8 -N8 "$img" | tr -d ' ')
+  image_size=$(od -An -tu8 -j16 -N8 "$img" | tr -d ' ')
+  if [ "$magic" = 644d5241 ] && [ "$text_offset" = 524288 ] &&
+     [ "$image_size" -ge "$(stat -c %s "$img")" ]; then
+    ok "hello: loader.img has an arm64 Image header (magic, text_offset 0x80000, image_size)"
+  else
+    not_ok "hello: loader.img has an arm64 Image header (magic $magic, text_offset $text_offset, image_size $image_size)"
+  fi
+  rt_expect hello "loader copies the payload and enters the kernel at EL2" \
+    '^LDR\|INFO: .* chunks loaded' '^KERN\|INFO: sysgen kernel at EL2: 1 PDs'
+  rt_expect hello "kernel takes and reports an exception (vector self-test)" \
+    'EL2 vectors live \(self-test breakpoint taken and reported\)'
+  rt_expect hello "PD runs at EL1 and prints through hvc with its patched name" '^hello from hello$'
+  rt_exit_code hello 0
+fi
+
+# -- notifications and protected procedure calls ------------------------
+if rt_system pingpong; then
+  rt_expect pingpong "1000 notification round trips" '^pong: ready' \
+    '^ping: 1000 notification round trips done$'
+  rt_exit_code pingpong 0
+fi
+
+if rt_system ppcall; then
+  rt_expect ppcall "ppcall carries four words and a label, reply carries their sum" \
+    '^server: call on channel 4, label 7, 4 words$' '^client: ppcall 1 replied sum 46$' \
+    '^client: ppcall 3 replied sum 126$'
+  rt_expect ppcall "ppcall without pp right or on an unknown id returns an error" \
+    '^client: ppcall without pp right -> -3, on unknown id -> -2$'
+  rt_exit_code ppcall 0
+fi
+
+# -- interrupts and preemption ---------------------------------------------
+if rt_system irq; then
+  rt_expect irq "timer interrupt delivered as a notification and re-armed by irq_ack" \
+    '^ticker: irq 3 tick 1$' '^ticker: 5 interrupts delivered and acked$'
+  rt_exit_code irq 0
+fi
+
+if rt_system sched; then
+  rt_expect sched "higher-priority PD preempts spinning lower ones" \
+    '^spin_a: spinning' '^monitor: preempted the spinners \(a=[1-9][0-9]* '
+  rt_expect sched "equal-priority spinners share the CPU by timeslice" \
+    '^spin_b: spinning' '^monitor: both equal-priority spinners ran$'
+  rt_exit_code sched 0
+fi
+
+# -- faults are contained ----------------------------------------------------
+if rt_system fault; then
+  rt_expect fault "write outside the maps stops the PD, reported with name, address and pc" \
+    '^KERN\|FAULT: pd crasher: write outside its maps at address dead0000, pc [0-9a-f]+ '
+  rt_expect fault "undefined instruction stops the PD, reported with name and pc" \
+    '^KERN\|FAULT: pd undef: undefined instruction at address [0-9a-f]+, pc [0-9a-f]+ '
+  rt_expect fault "the parent's fault() hears of both children" \
+    '^parent: child 1 faulted: kind 1 address 0xdead0000 pc 0x' \
+    '^parent: child 2 faulted: kind 2 '
+  rt_reject fault "a faulted PD never runs on" 'still alive\?!'
+  rt_expect fault "other PDs keep running" '^survivor: still running 3$'
+  rt_expect fault "a bad channel id gets an error code and the kernel survives" \
+    '^survivor: notify on id 99 -> -2, on unused id 5 -> -2$'
+  rt_exit_code fault 0
+fi
+
+# -- shared memory and setvar --------------------------------------------------
+if rt_system shmem; then
+  rt_expect shmem "setvar_vaddr and setvar region_paddr are patched into the ELF" \
+    '^writer: shared at vaddr 0x10000000 paddr 0x70000000, private at 0x20000000$'
+  rt_expect shmem "a shared region is visible to both PDs" '^reader: shared word is 0x5ca1ab1e$'
+  rt_expect shmem "a region mapped into one PD only is invisible to the other" \
+    '^KERN\|FAULT: pd reader: read outside its maps at address 20000000' \
+    '^writer: child 1 faulted at address 0x20000000$'
+  rt_reject shmem "the reader never sees the private word" 'isolation broken'
+  rt_exit_code shmem 0
+fi
+exit 0
