@@ -7,7 +7,7 @@ HOSTCC     ?= gcc
 SAN        ?=
 HOST_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g \
               -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-              -Wmissing-prototypes -Wvla -Iruntime/include -Isysgen $(SAN)
+              -Wmissing-prototypes -Wvla -Iinclude -Iruntime/include -Isysgen $(SAN)
 HOST_LIBS   = -lyaml -lfdt -lelf -lxml2
 HOST_CFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 
@@ -20,6 +20,7 @@ all: sysgen
 
 sysgen: $(SYSGEN)
 
+$(BUILD)/obj/sysgen/main.o: HOST_CFLAGS += -DSYSGEN_DATA_DIR=\"$(CURDIR)\"
 $(BUILD)/obj/sysgen/%.o: sysgen/%.c $(wildcard sysgen/*.h runtime/include/sysgen/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// sysgen: compile a YAML system description into an SDF, per-PD configs,
+// guest device trees, a disk image and (with the runtime) a boot image.
+// This file is only the command line; each pass lives in its own file.
+#include "check.h"
+#include "emit.h"
+#include "layout.h"
+#include "link.h"
+#include "output.h"
+#include "strbuf.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SYSGEN_DATA_DIR
+#define SYSGEN_DATA_DIR "."
+#endif
+#define SYSGEN_VERSION "0.1.0"
+
+enum { EXIT_INVALID = 1, EXIT_USAGE = 2 };
+
+static void usage(FILE *f)
+{
+    fputs("usage: sysgen [options] SYSTEM.yaml\n"
+          "       sysgen --sdf FILE.system [-o DIR] [--components DIR]\n"
+          "\n"
+          "Compile a system description into OUT (default build/<system>/):\n"
+          "  OUT/generated/system.sdf            Microkit SDF\n"
+          "  OUT/generated/include/<pd>.h        each protection domain's config\n"
+          "  OUT/generated/guests/<guest>.*      overlay .dts/.dtbo and final .dtb\n"
+          "  OUT/generated/memory-map.txt        physical and guest memory maps\n"
+          "  OUT/generated/manifest.json         everything layout decided\n"
+          "  OUT/disk.img                        MBR disk with FAT partitions\n"
+          "\n"
+          "options:\n"
+          "  -o, --output DIR     write into DIR\n"
+          "  --check              validate only, write nothing\n"
+          "  --guest-dir DIR      where 'kernel: default' and 'initrd: default' are\n"
+          "                       (default: build/guest of the sysgen tree)\n"
+          "  --sdf FILE           link a hand-written SDF into OUT/loader.img\n"
+          "  --components DIR     prebuilt component ELFs for --sdf (default build/runtime)\n"
+          "  --dump-config PD     print PD's config bytes in hex (for tests)\n"
+          "  -h, --help           this text\n"
+          "  --version            print the version\n"
+          "\n"
+          "Errors are printed as FILE:LINE:COL: error: MESSAGE, all of them, sorted.\n"
+          "Exit status: 0 success, 1 invalid input, 2 usage or I/O error.\n"
+          "The YAML language: docs/yaml.md; schema: schemas/system.schema.json.\n",
+          f);
+}
+
+struct options {
+    const char *input, *out_dir, *sdf, *components, *dump_pd;
+    bool check_only;
+};
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+    enum { OPT_CHECK = 256, OPT_GUEST_DIR, OPT_SDF, OPT_COMPONENTS, OPT_DUMP, OPT_VERSION };
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"check", no_argument, NULL, OPT_CHECK},
+        {"guest-dir", required_argument, NULL, OPT_GUEST_DIR},
+        {"sdf", required_argument, NULL, OPT_SDF},
+        {"components", required_argument, NULL, OPT_COMPONENTS},
+        {"dump-config", required_argument, NULL, OPT_DUMP},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            o->out_dir = optarg;
+            break;
+        case OPT_CHECK:
+            o->check_only = true;
+            break;
+        case OPT_GUEST_DIR:
+            sysgen_paths.guest_dir = optarg;
+            break;
+        case OPT_SDF:
+            o->sdf = optarg;
+            break;
+        case OPT_COMPONENTS:
+            o->components = optarg;
+            break;
+        case OPT_DUMP:
+            o->dump_pd = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            exit(0);
+        case OPT_VERSION:
+            puts("sysgen " SYSGEN_VERSION);
+            exit(0);
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (o->sdf) {
+        if (optind != argc) {
+            fputs("sysgen: --sdf takes no YAML file\n", stderr);
+            return EXIT_USAGE;
+        }
+        return 0;
+    }
+    if (optind + 1 != argc) {
+        fputs(optind == argc ? "sysgen: no system file given\n"
+                             : "sysgen: one system file at a time\n",
+              stderr);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    o->input = argv[optind];
+    return 0;
+}
+
+static int dump_config(const struct system *sys, const char *name)
+{
+    for (size_t i = 0; i < sys->layout.npds; i++) {
+        const struct pd *pd = sys->layout.pds[i];
+        if (strcmp(pd->name, name) != 0)
+            continue;
+        const unsigned char *p = pd->config;
+        for (size_t j = 0; j < pd->config_size; j++)
+            printf("%02x%s", p[j], (j + 1) % 16 == 0 ? "\n" : " ");
+        if (pd->config_size % 16)
+            putchar('\n');
+        return 0;
+    }
+    fprintf(stderr, "sysgen: no protection domain '%s'\n", name);
+    return EXIT_USAGE;
+}
+
+// load -> check -> layout -> emit.  Errors of a pass stop the next one.
+static int compile(const struct options *o)
+{
+    struct node *tree = load_yaml_file(o->input);
+    if (!tree) {
+        diag_flush(stderr);
+        return EXIT_INVALID;
+    }
+    struct system *sys = check_system(o->input, tree);
+    int rc = 0;
+    if (diag_error_count() || !layout_system(sys)) {
+        rc = EXIT_INVALID;
+    } else if (o->dump_pd) {
+        rc = dump_config(sys, o->dump_pd);
+    } else if (!o->check_only) {
+        char *dir = o->out_dir ? xstrdup(o->out_dir) : xasprintf("build/%s", sys->name);
+        struct output out = {0};
+        if (!make_dirs(dir) || !out_begin(&out, dir) || !emit_all(sys, &out) ||
+            !out_commit(&out)) {
+            out_abort(&out);
+            rc = EXIT_USAGE;
+        }
+        free(dir);
+    }
+    diag_flush(stderr);
+    layout_free(&sys->layout);
+    system_free(sys);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = {0};
+    const char *data = getenv("SYSGEN_DATA_DIR");
+    sysgen_paths.data_dir = data && *data ? data : SYSGEN_DATA_DIR;
+    sysgen_paths.guest_dir = xasprintf("%s/build/guest", sysgen_paths.data_dir);
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc;
+    if (o.sdf)
+        return link_sdf_file(o.sdf, o.components, o.out_dir);
+    rc = compile(&o);
+    if (rc == 0 && diag_error_count())
+        rc = EXIT_USAGE; // an I/O error after the passes
+    return rc;
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The output directory, written all or nothing: every file goes into a
+// staging directory inside it, and only a run that succeeded moves the
+// staged files into place (rename, so each appears whole).
+#ifndef SYSGEN_OUTPUT_H
+#define SYSGEN_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct output {
+    char *dir;   // OUT
+    char *stage; // OUT/.sysgen-stage-<pid>
+};
+
+bool out_begin(struct output *o, const char *dir);
+// Write `relpath` (subdirectories created) into the stage.
+bool out_write(struct output *o, const char *relpath, const void *data, size_t len);
+// The staged path of `relpath` for tools that write files themselves
+// (its directory exists).  Caller frees.
+char *out_path(struct output *o, const char *relpath);
+// Move everything staged into OUT: directories replace their old selves
+// whole (so a removed guest's files do not linger), files are renamed.
+bool out_commit(struct output *o);
+// Drop the stage: nothing of this run is left behind.
+void out_abort(struct output *o);
+
+// rm -rf for our own staging trees.
+void remove_tree(const char *path);
+bool make_dirs(const char *path);
+
+#endif

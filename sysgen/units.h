@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Sizes and numbers as people write them in YAML: "256 MiB", 0x1000, 4096.
+#ifndef SYSGEN_UNITS_H
+#define SYSGEN_UNITS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+// Parse a size: a decimal or 0x-hex integer, optionally followed (space
+// allowed) by B, KiB, MiB, GiB or TiB.  false on syntax error or overflow.
+bool parse_size(const char *text, uint64_t *out);
+// Parse a plain decimal or 0x-hex integer.
+bool parse_uint(const char *text, uint64_t *out);
+// "256 MiB" when exact, else "0x..." : for reports and messages.
+const char *format_size(uint64_t v, char buf[32]);
+
+static inline uint64_t align_up(uint64_t v, uint64_t a)
+{
+    return (v + a - 1) & ~(a - 1);
+}
+static inline bool is_aligned(uint64_t v, uint64_t a)
+{
+    return (v & (a - 1)) == 0;
+}
+
+#endif
