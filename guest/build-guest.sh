@@ -98,9 +98,14 @@ for d in "$kdeb" "$bdeb"; do
   echo "build-guest: using $(dpkg-deb -f "$d" Package) $(dpkg-deb -f "$d" Version)"
 done
 
-: "${SOURCE_DATE_EPOCH:=$(git -C "$here" log -1 --format=%ct -- . 2>/dev/null || true)}"
+if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
+  SOURCE_DATE_EPOCH=$(git -C "$here" log -1 --format=%ct -- . 2>/dev/null || true)
+  [ -n "$SOURCE_DATE_EPOCH" ] ||
+    echo "build-guest: no git history for guest/; SOURCE_DATE_EPOCH=0" >&2
+fi
 : "${SOURCE_DATE_EPOCH:=0}"
 export SOURCE_DATE_EPOCH
+echo "build-guest: SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 
 work=$out/work
 rm -rf "$work"
