@@ -128,7 +128,9 @@ bool elf_load(const char *path, struct elf_image *img, char *why, size_t whylen)
     Elf *e = elf_memory(raw, fsize);
     bool ok = false;
     GElf_Ehdr eh;
-    if (!e || elf_kind(e) != ELF_K_ELF)
+    if (fsize >= SELFMAG && memcmp(raw, ELFMAG, SELFMAG) == 0 && fsize < sizeof(Elf64_Ehdr))
+        fail(why, whylen, "truncated ELF header (%zu bytes)", fsize);
+    else if (!e || elf_kind(e) != ELF_K_ELF)
         fail(why, whylen, "not an ELF file");
     else if (!gelf_getehdr(e, &eh))
         fail(why, whylen, "truncated ELF header");

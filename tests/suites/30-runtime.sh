@@ -7,6 +7,9 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 . tests/runtime/lib.sh
 
+# -- the linker refuses bad input ---------------------------------------------
+. tests/runtime/errors.sh
+
 # -- boot: loader, kernel at EL2, one PD at EL1 --------------------------
 if rt_system hello; then
   img=$RT_OUT/hello/loader.img
