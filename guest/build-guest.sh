@@ -42,6 +42,7 @@ need_tools() {
     echo "  apt-get install --no-install-recommends$missing" >&2
     exit 1
   fi
+  # shellcheck disable=SC2086 # one word per package
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
 }
 
@@ -93,7 +94,7 @@ if [ "${GUEST_REFRESH:-0}" = 1 ] || [ -z "$kdeb" ] || [ -z "$bdeb" ]; then
   kdeb=$(cached 'linux-image-*-arm64_*_arm64.deb')
   bdeb=$(cached 'busybox-static_*_arm64.deb')
 fi
-[ -n "$kdeb" ] && [ -n "$bdeb" ] || die "download left no .deb in $cache"
+if [ -z "$kdeb" ] || [ -z "$bdeb" ]; then die "download left no .deb in $cache"; fi
 for d in "$kdeb" "$bdeb"; do
   echo "build-guest: using $(dpkg-deb -f "$d" Package) $(dpkg-deb -f "$d" Version)"
 done
@@ -114,7 +115,9 @@ dpkg-deb -x "$kdeb" "$work/kernel"
 dpkg-deb -x "$bdeb" "$work/busybox"
 
 # --- kernel Image -----------------------------------------------------------
-vmlinuz=$(ls "$work"/kernel/boot/vmlinuz-* | head -n 1)
+set -- "$work"/kernel/boot/vmlinuz-*
+[ -f "$1" ] || die "$kdeb has no /boot/vmlinuz-*"
+vmlinuz=$1
 kver=${vmlinuz##*/vmlinuz-}
 if [ "$(head -c 2 "$vmlinuz" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
   gzip -dc "$vmlinuz" >"$work/Image"
@@ -198,5 +201,5 @@ newc() { # name mode rdevmajor rdevminor ino
 mv "$work/Image" "$out/Image"
 mv "$work/initrd.cpio.gz" "$out/initrd.cpio.gz"
 echo "build-guest: kernel $kver; modules: $(awk '{printf "%s ", $1}' <<<"$order")"
-ls -l "$out/Image" "$out/initrd.cpio.gz" | awk '{print "build-guest:", $5, $NF}'
+stat -c 'build-guest: %s bytes %n' "$out/Image" "$out/initrd.cpio.gz"
 rm -rf "$work"

@@ -4,7 +4,7 @@
 # builds it if needed (make guest), boots it twice (serial console only;
 # then virtio console, FAT disk and net) and talks to its shell.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 BUILD=${BUILD:-build}
 
@@ -20,5 +20,5 @@ done
 check "guest: Image has the arm64 magic at 0x38" \
   sh -c "[ \"\$(dd if='$BUILD/guest/Image' bs=1 skip=56 count=4 status=none)\" = ARMd ]"
 check "guest: qemu-system-aarch64 present" command -v qemu-system-aarch64
-check "guest: python3-pexpect present" $PY -c 'import pexpect'
-$PY guest/qemu_guest.py test --build "$BUILD/guest" --timeout 120
+check "guest: python3-pexpect present" "$PY" -c 'import pexpect'
+"$PY" guest/qemu_guest.py test --build "$BUILD/guest" --timeout 120
