@@ -9,7 +9,7 @@ RT_OUT     := $(BUILD)/runtime
 RT_CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
               -Wshadow -Wvla -ffreestanding -fno-builtin -fno-stack-protector -fno-pic -fno-pie \
               -mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables \
-              -fno-unwind-tables -Iruntime/include -MMD -MP
+              -fno-unwind-tables -Iruntime/include -Iinclude -MMD -MP
 RT_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
               -Wl,--no-warn-rwx-segments
 

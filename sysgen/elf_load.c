@@ -69,6 +69,24 @@ static bool read_segments(Elf *e, size_t fsize, const char *raw, struct elf_imag
     return true;
 }
 
+static void read_sections(Elf *e, struct elf_image *img)
+{
+    size_t shstrndx;
+    if (elf_getshdrstrndx(e, &shstrndx) != 0)
+        return;
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(e, scn))) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
+            continue;
+        const char *name = elf_strptr(e, shstrndx, sh.sh_name);
+        if (!name)
+            continue;
+        img->secs = xrealloc(img->secs, (size_t)(img->nsecs + 1) * sizeof(*img->secs));
+        img->secs[img->nsecs++] = (struct elf_section){xstrdup(name), sh.sh_addr, sh.sh_size};
+    }
+}
+
 static void read_symbols(Elf *e, struct elf_image *img)
 {
     Elf_Scn *scn = NULL;
@@ -145,6 +163,7 @@ bool elf_load(const char *path, struct elf_image *img, char *why, size_t whylen)
     else if (read_segments(e, fsize, raw, img, why, whylen)) {
         img->entry = eh.e_entry;
         read_symbols(e, img);
+        read_sections(e, img);
         ok = true;
     }
     if (e)
@@ -159,8 +178,11 @@ void elf_free(struct elf_image *img)
         free(img->segs[i].data);
     for (int i = 0; i < img->nsyms; i++)
         free(img->syms[i].name);
+    for (int i = 0; i < img->nsecs; i++)
+        free(img->secs[i].name);
     free(img->segs);
     free(img->syms);
+    free(img->secs);
     free(img->path);
     memset(img, 0, sizeof(*img));
 }
@@ -170,6 +192,14 @@ const struct elf_sym *elf_find_sym(const struct elf_image *img, const char *name
     for (int i = 0; i < img->nsyms; i++)
         if (strcmp(img->syms[i].name, name) == 0)
             return &img->syms[i];
+    return NULL;
+}
+
+const struct elf_section *elf_find_section(const struct elf_image *img, const char *name)
+{
+    for (int i = 0; i < img->nsecs; i++)
+        if (strcmp(img->secs[i].name, name) == 0)
+            return &img->secs[i];
     return NULL;
 }
 

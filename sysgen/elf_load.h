@@ -23,6 +23,12 @@ struct elf_segment {
     uint8_t *data;   // memsz bytes, zero past the file's bytes
 };
 
+struct elf_section {
+    char *name;
+    uint64_t addr;
+    uint64_t size;
+};
+
 struct elf_image {
     char *path;
     uint64_t entry;
@@ -30,6 +36,8 @@ struct elf_image {
     int nsegs;
     struct elf_sym *syms;
     int nsyms;
+    struct elf_section *secs; // allocated (SHF_ALLOC) sections only
+    int nsecs;
 };
 
 struct elf_sym {
@@ -43,6 +51,7 @@ struct elf_sym {
 bool elf_load(const char *path, struct elf_image *img, char *why, size_t whylen);
 void elf_free(struct elf_image *img);
 const struct elf_sym *elf_find_sym(const struct elf_image *img, const char *name);
+const struct elf_section *elf_find_section(const struct elf_image *img, const char *name);
 // Write `len` bytes at virtual address `vaddr`; false if not inside a
 // loadable segment.
 bool elf_patch(struct elf_image *img, uint64_t vaddr, const void *bytes, uint64_t len);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysgen/bootinfo.h>
+#include <sysgen/config.h>
 #include <sysgen/hypercall.h>
 
 #define PAGE        0x1000ull
@@ -64,6 +65,8 @@ struct lpd {
 
 struct link {
     struct sdf_system sys;
+    const struct link_pd_config *configs;
+    size_t nconfigs;
     const struct board_rt *board;
     const char *components;
     struct elf_image kernel, loader;
@@ -460,6 +463,38 @@ static void patch_setvars(struct link *l)
     }
 }
 
+// Config bytes go into the section the component reserved for them.
+static int patch_configs(struct link *l)
+{
+    for (size_t i = 0; i < l->nconfigs; i++) {
+        const struct link_pd_config *c = &l->configs[i];
+        int p = find_pd(&l->sys, c->pd);
+        if (p < 0) {
+            fatal_error("internal error: a config for protection domain '%s', which %s does not "
+                        "define",
+                        c->pd, l->sys.path);
+            return 2;
+        }
+        struct lpd *pd = &l->pds[p];
+        const struct elf_section *sec = elf_find_section(&pd->elf, SYSGEN_CONFIG_SECTION);
+        if (!sec)
+            error_at(pd->sdf->image_pos,
+                     "program image '%s' of protection domain '%s' has no %s section for its "
+                     "%zu-byte config",
+                     pd->sdf->program_image, pd_name(pd->sdf), SYSGEN_CONFIG_SECTION, c->size);
+        else if (sec->size < c->size)
+            error_at(pd->sdf->image_pos,
+                     "program image '%s' of protection domain '%s': its %s section has %llu "
+                     "bytes, the config needs %zu (rebuild the component?)",
+                     pd->sdf->program_image, pd_name(pd->sdf), SYSGEN_CONFIG_SECTION,
+                     (unsigned long long)sec->size, c->size);
+        else if (!elf_patch(&pd->elf, sec->addr, c->bytes, c->size))
+            error_at(pd->sdf->image_pos, "program image '%s': %s is not in a loaded segment",
+                     pd->sdf->program_image, SYSGEN_CONFIG_SECTION);
+    }
+    return 0;
+}
+
 // ---- stage 2, boot info, chunks -------------------------------------------------
 
 static void build_stage2(struct link *l)
@@ -639,6 +674,9 @@ static int link_run(struct link *l, const char *sdf_path, const char *out_dir, i
     if (failed(before))
         return 1;
     patch_setvars(l);
+    rc = patch_configs(l);
+    if (rc)
+        return rc;
     if (failed(before))
         return 1;
     build_stage2(l); // before boot info, which records the tables' address
@@ -653,8 +691,16 @@ static int link_run(struct link *l, const char *sdf_path, const char *out_dir, i
 
 int link_sdf_file(const char *sdf_path, const char *components_dir, const char *out_dir)
 {
+    return link_sdf_file_configs(sdf_path, components_dir, out_dir, NULL, 0);
+}
+
+int link_sdf_file_configs(const char *sdf_path, const char *components_dir, const char *out_dir,
+                          const struct link_pd_config *configs, size_t nconfigs)
+{
     struct link l;
     memset(&l, 0, sizeof(l));
+    l.configs = configs;
+    l.nconfigs = nconfigs;
     l.components = components_dir ? components_dir : DEFAULT_COMPONENTS;
     int before = diag_error_count();
     int rc = link_run(&l, sdf_path, out_dir ? out_dir : ".", before);

@@ -15,4 +15,20 @@
 // On failure no image is written.
 int link_sdf_file(const char *sdf_path, const char *components_dir, const char *out_dir);
 
+#include <stddef.h>
+
+// A PD's config bytes (a sysgen_*_config from <sysgen/config.h>), written
+// into the `.sysgen_config` section of that PD's program image.
+struct link_pd_config {
+    const char *pd; // protection domain name in the SDF
+    const void *bytes;
+    size_t size;
+};
+
+// As link_sdf_file, and also write each config into its PD's ELF section.
+// A config for a PD the SDF does not have is an internal error (2); a
+// program image without a big enough section is invalid input (1).
+int link_sdf_file_configs(const char *sdf_path, const char *components_dir, const char *out_dir,
+                          const struct link_pd_config *configs, size_t nconfigs);
+
 #endif
