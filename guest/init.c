@@ -248,23 +248,19 @@ static void console_device(char *out, size_t size)
         snprintf(out, size, "%s", dev);
 }
 
-static volatile sig_atomic_t shutdown_signal;
-
-static void on_signal(int sig)
+/*
+ * init keeps the signals it acts on blocked and takes them with
+ * sigwaitinfo(): no handler runs, and none can slip in between a check and
+ * a wait.  busybox poweroff, halt and reboot send SIGUSR2, SIGUSR1, SIGTERM.
+ */
+static void init_signals(sigset_t *set)
 {
-    shutdown_signal = sig;
-}
-
-static void catch_signals(void (*handler)(int))
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = handler;
-    sigemptyset(&sa.sa_mask);
-    /* no SA_RESTART: wait() returns EINTR and the main loop sees it */
-    sigaction(SIGUSR1, &sa, NULL);
-    sigaction(SIGUSR2, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    sigemptyset(set);
+    sigaddset(set, SIGCHLD);
+    sigaddset(set, SIGUSR1);
+    sigaddset(set, SIGUSR2);
+    sigaddset(set, SIGTERM);
+    sigprocmask(SIG_BLOCK, set, NULL);
 }
 
 static void shut_down(int sig)
@@ -301,7 +297,6 @@ static pid_t spawn_shell(const char *tty, const char *name)
     if (pid > 0)
         return pid;
     /* Child: a new session whose controlling terminal is TTY. */
-    catch_signals(SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -331,7 +326,8 @@ int main(void)
     if (getpid() != 1)
         logmsg("warning: not running as PID 1");
     umask(022);
-    catch_signals(on_signal);
+    sigset_t sigs;
+    init_signals(&sigs);
     do_mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID);
     int have_console = stdio_is_open() || attach_stdio("/dev/console") == 0;
     if (!have_console)
@@ -358,31 +354,27 @@ int main(void)
     console_device(tty, sizeof tty);
     pid_t shell = -1;
     for (;;) {
-        if (shutdown_signal) {
-            int sig = shutdown_signal;
-            shutdown_signal = 0;
-            shut_down(sig);
-            shell = -1; /* only reached if the kernel refused */
-        }
-        if (shell < 0) {
+        if (shell < 0)
             shell = spawn_shell(tty, name);
-            if (shell < 0) {
-                sleep_ms(1000);
-                continue;
-            }
-        }
-        int status;
-        pid_t pid = wait(&status);
-        if (pid < 0) {
-            if (errno != EINTR)
-                sleep_ms(100);
+        if (shell < 0) {
+            sleep_ms(1000);
             continue;
         }
-        if (pid == shell) {
-            /* Respawn, but do not spin if the shell cannot start. */
+        /* Reap every child (PID 1 inherits orphans); notice the shell's end. */
+        int status;
+        pid_t pid;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            if (pid != shell)
+                continue;
             logmsg("shell exited (status %d); restarting", status);
             shell = -1;
+            /* do not spin if the shell cannot start at all */
             sleep_ms(WIFEXITED(status) && WEXITSTATUS(status) == 127 ? 1000 : 100);
         }
+        if (shell < 0)
+            continue;
+        int sig = sigwaitinfo(&sigs, NULL);
+        if (sig == SIGUSR1 || sig == SIGUSR2 || sig == SIGTERM)
+            shut_down(sig); /* returns only if the kernel refused */
     }
 }

@@ -47,6 +47,13 @@ class Guest:
     def prompt(self):
         self.child.expect_exact("%s# " % self.name)
 
+    def shell_ready(self):
+        """Wait for the first prompt; widen the terminal so that the shell
+        does not wrap the commands it echoes."""
+        self.prompt()
+        self.child.sendline("stty cols 400")
+        self.prompt()
+
     def run(self, cmd):
         """Run CMD in the guest shell; return (status, output)."""
         self.child.sendline('%s; echo "::""end:$?::"' % cmd)
@@ -184,7 +191,7 @@ def test_bare(tap, build, timeout):
         if not expect_ready(tap, g, what):
             return
         boot_log = g.log
-        g.prompt()
+        g.shell_ready()
         tap.check("%s: init reported no error while booting" % what,
                   "sysgen-init:" not in boot_log, boot_log)
         st, out = g.run("echo $((6*7))")
@@ -198,11 +205,13 @@ def test_bare(tap, build, timeout):
         st, out = g.run("rmmod nls_utf8 && modprobe nls_utf8 && grep -c '^nls_utf8 ' /proc/modules")
         tap.check("%s: busybox modprobe uses the carried modules.dep" % what,
                   st == 0 and out.strip() == "1", out)
+        st, out = g.run("(sleep 0.2 &); sleep 1; ps -o stat,comm | grep -c '^Z'")
+        tap.check("%s: init reaps orphans" % what, out.strip() == "0", out)
         st, out = g.run("set -o | grep monitor")
         tap.check("%s: shell has job control" % what,
                   re.search(r"monitor\s+on", out) is not None, out)
         g.child.sendline("exit")
-        g.prompt()
+        g.shell_ready()
         st, out = g.run("echo respawned")
         tap.check("%s: shell respawns after exit" % what,
                   out.strip() == "respawned", g.log[-2000:])
@@ -240,7 +249,7 @@ def test_fallback(tap, build, timeout):
     try:
         if not expect_ready(tap, g, what + " (unnamed)"):
             return
-        g.prompt()
+        g.shell_ready()
         tap.check("%s: absent module logged, not fatal" % what,
                   "module nosuchmod absent" in g.log, g.log)
         st, out = g.run("echo $((6*7))")
@@ -267,7 +276,7 @@ def test_virtio(tap, build, timeout):
     g = Guest(argv, timeout, "dt-name")
     try:
         try:
-            g.prompt()
+            g.shell_ready()
             ok = True
         except (pexpect.TIMEOUT, pexpect.EOF) as e:
             ok = False
