@@ -7,7 +7,8 @@
 // the image is what they expect.  The MBR is ours: 66 bytes of fixed
 // format are simpler to write than to drive a partitioning tool for.
 // Determinism: volume ids and the disk signature are hashes of the names;
-// timestamps come from SOURCE_DATE_EPOCH (see build_epoch()).
+// mkfs.fat --invariant fixes its own timestamps, and copied files carry
+// SOURCE_DATE_EPOCH (see build_epoch()).
 #include "emit.h"
 #include "tool.h"
 #include "units.h"
@@ -84,8 +85,10 @@ static bool format_partition(const struct system *sys, const struct partition *p
     snprintf(hidden, sizeof(hidden), "%llu", (unsigned long long)(p->start / SECTOR));
     snprintf(offset, sizeof(offset), "--offset=%llu", (unsigned long long)(p->start / SECTOR));
     snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(p->size / KiB));
-    const char *argv[] = {"mkfs.fat", "-F", bits, "-n", p->label, "-i", volid, "-h", hidden,
-                          offset,     img,  kib,  NULL};
+    // --invariant: fixed times in the boot sector and label entry (mkfs.fat
+    // 4.2 ignores SOURCE_DATE_EPOCH there); -i still sets our volume id.
+    const char *argv[] = {"mkfs.fat", "--invariant", "-F", bits, "-n",   p->label, "-i",
+                          volid,      "-h",          hidden, offset, img, kib,      NULL};
     return run_tool(argv);
 }
 

@@ -23,7 +23,9 @@ static struct pos mark_pos(const struct loader *ld, yaml_mark_t m)
 
 static bool next_event(struct loader *ld, yaml_event_t *ev)
 {
-    if (yaml_parser_parse(&ld->parser, ev))
+    if (ld->failed) // libyaml keeps answering after an error: stop asking
+        return false;
+    if (yaml_parser_parse(&ld->parser, ev) && ev->type != YAML_NO_EVENT)
         return true;
     const yaml_parser_t *p = &ld->parser;
     yaml_mark_t m = p->problem_mark;

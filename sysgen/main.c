@@ -7,6 +7,7 @@
 #include "layout.h"
 #include "link.h"
 #include "output.h"
+#include "schema.h"
 #include "strbuf.h"
 
 #include <getopt.h>
@@ -41,6 +42,7 @@ static void usage(FILE *f)
           "                       (default: build/guest of the sysgen tree)\n"
           "  --sdf FILE           link a hand-written SDF into OUT/loader.img\n"
           "  --components DIR     prebuilt component ELFs for --sdf (default build/runtime)\n"
+          "  --yaml-reference     print every YAML key, its type and meaning\n"
           "  --dump-config PD     print PD's config bytes in hex (for tests)\n"
           "  -h, --help           this text\n"
           "  --version            print the version\n"
@@ -51,6 +53,20 @@ static void usage(FILE *f)
           f);
 }
 
+// The YAML language, from the same tables check uses.
+static void yaml_reference(void)
+{
+    for (size_t i = 0; i < schema_all_count; i++) {
+        const struct object_spec *o = schema_all[i];
+        printf("%s:%s\n", o->what, o->nkeys ? "" : " (no keys)");
+        for (size_t k = 0; k < o->nkeys; k++) {
+            const struct key_spec *ks = &o->keys[k];
+            printf("  %-10s %-10s %-9s %s\n", ks->key, value_type_name(ks->type) + 2,
+                   ks->required ? "required" : "optional", ks->about);
+        }
+    }
+}
+
 struct options {
     const char *input, *out_dir, *sdf, *components, *dump_pd;
     bool check_only;
@@ -58,7 +74,7 @@ struct options {
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-    enum { OPT_CHECK = 256, OPT_GUEST_DIR, OPT_SDF, OPT_COMPONENTS, OPT_DUMP, OPT_VERSION };
+    enum { OPT_CHECK = 256, OPT_GUEST_DIR, OPT_SDF, OPT_COMPONENTS, OPT_DUMP, OPT_VERSION, OPT_REF };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"check", no_argument, NULL, OPT_CHECK},
@@ -68,6 +84,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         {"dump-config", required_argument, NULL, OPT_DUMP},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
+        {"yaml-reference", no_argument, NULL, OPT_REF},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -93,6 +110,9 @@ static int parse_args(int argc, char **argv, struct options *o)
             break;
         case 'h':
             usage(stdout);
+            exit(0);
+        case OPT_REF:
+            yaml_reference();
             exit(0);
         case OPT_VERSION:
             puts("sysgen " SYSGEN_VERSION);

@@ -33,10 +33,10 @@ SPEC(schema_guest, "guest", {"name", T_NAME, true, "the guest's name, also its V
      {"net", T_MAP, false, "virtIO network device"},
      {"vsock", T_MAP, false, "virtIO socket device to the other guests"}, );
 
-SPEC(schema_console, "console", {"name", T_STRING, false, "unused, reserved"}, );
+const struct object_spec schema_console = {"console", NULL, 0}; // takes no keys yet
 SPEC(schema_block, "block", {"partition", T_NAME, true, "name of the partition this guest sees"}, );
 SPEC(schema_net, "net", {"mac", T_STRING, false, "unicast MAC; default: derived from names"}, );
-SPEC(schema_vsock, "vsock", {"cid", T_UINT, false, "context id, 3 or more; default: 3 + index"}, );
+SPEC(schema_vsock, "vsock", {"cid", T_UINT, false, "context id, 3 or more; default: the lowest free one"}, );
 
 const struct object_spec *const schema_all[] = {
     &schema_system, &schema_disk, &schema_partition, &schema_guest,

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# What the golden files are made of: shared by update.sh and the suite.
+# Systems are built with the small stand-in guest of tests/fixtures, so
+# the outputs do not depend on which Debian kernel happens to be current.
+GOLDEN_ENV="SOURCE_DATE_EPOCH=1700000000"
+
+golden_build() { # yaml outdir
+  rm -rf "$2"
+  env $GOLDEN_ENV "$SYSGEN" --guest-dir tests/fixtures/guest -o "$2" "$1"
+}
+
+# Text files, relative to the output dir, sorted.
+golden_text_files() {
+  (cd "$1" && find generated -type f \( -name '*.sdf' -o -name '*.h' -o -name '*.dts' \
+      -o -name '*.txt' -o -name '*.json' \) | LC_ALL=C sort)
+}
+
+# "sha256  system/relative-path" for every binary output.
+golden_binaries() { # outdir name
+  (cd "$1" && find . -type f \( -name '*.dtb' -o -name '*.dtbo' -o -name '*.img' \) \
+      | sed 's|^\./||' | LC_ALL=C sort | while read -r f; do
+        echo "$(sha256sum "$f" | cut -d' ' -f1)  $2/$f"
+      done)
+}

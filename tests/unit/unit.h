@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Shared set-up for the cmocka unit tests: run the front passes on YAML
+// text and look at the model or the diagnostics.
+#ifndef SYSGEN_TEST_UNIT_H
+#define SYSGEN_TEST_UNIT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "check.h"
+#include "diag.h"
+#include "layout.h"
+#include "tree.h"
+
+// Load and check `yaml` (named "t.yaml"); the caller frees with system_free.
+static inline struct system *check_text(const char *yaml)
+{
+    diag_reset();
+    sysgen_paths.data_dir = SYSGEN_DATA_DIR;
+    sysgen_paths.guest_dir = SYSGEN_DATA_DIR "/tests/fixtures/guest";
+    struct node *t = load_yaml_string("t.yaml", yaml, strlen(yaml));
+    if (!t)
+        return NULL;
+    return check_system("t.yaml", t);
+}
+
+static inline void free_system(struct system *s)
+{
+    if (!s)
+        return;
+    layout_free(&s->layout);
+    system_free(s);
+}
+
+// A minimal valid system, with room for one more line in each guest.
+#define GUEST_HEAD "board: qemu_virt_aarch64\nguests:\n  - name: g0\n    memory: 64 MiB\n"
+
+#endif
