@@ -17,6 +17,9 @@ RT_KERNEL_SRCS := $(sort $(wildcard runtime/kernel/*.c runtime/kernel/*.S)) runt
 RT_LOADER_SRCS := $(sort $(wildcard runtime/loader/*.c runtime/loader/*.S)) runtime/lib/string.c
 RT_LIBMK_SRCS  := $(sort $(wildcard runtime/libmicrokit/*.c runtime/libmicrokit/*.S)) runtime/lib/string.c
 RT_TEST_SRCS   := $(sort $(wildcard tests/runtime/pds/*.c))
+# Driver PDs: drivers/<class>/<file>.c -> $(RT_OUT)/<ELF name sysgen's layout uses>.
+RT_DRIVER_ELFS := $(RT_OUT)/serial_driver_pl011.elf $(RT_OUT)/serial_virt_tx.elf \
+                  $(RT_OUT)/serial_virt_rx.elf
 
 rt_objs = $(patsubst %,$(RT_OUT)/obj/%.o,$(basename $(1)))
 RT_KERNEL_OBJS := $(call rt_objs,$(RT_KERNEL_SRCS))
@@ -24,9 +27,12 @@ RT_LOADER_OBJS := $(call rt_objs,$(RT_LOADER_SRCS))
 RT_LIBMK_OBJS  := $(call rt_objs,$(RT_LIBMK_SRCS))
 RT_TEST_ELFS   := $(patsubst tests/runtime/pds/%.c,$(RT_OUT)/tests/%.elf,$(RT_TEST_SRCS))
 
-.PHONY: runtime
-all: runtime
-runtime: $(RT_OUT)/kernel.elf $(RT_OUT)/loader.elf $(RT_OUT)/libmicrokit.a $(RT_TEST_ELFS)
+.PHONY: runtime runtime-test-tools
+all: runtime runtime-test-tools
+runtime: $(RT_OUT)/kernel.elf $(RT_OUT)/loader.elf $(RT_OUT)/libmicrokit.a $(RT_TEST_ELFS) \
+         $(RT_DRIVER_ELFS)
+# Host-side test glue that links systems with configs (see the file).
+runtime-test-tools: $(BUILD)/tests/runtime/serial_link
 
 $(RT_OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -49,8 +55,19 @@ $(RT_OUT)/tests/%.elf: $(RT_OUT)/obj/tests/runtime/pds/%.o $(RT_OUT)/libmicrokit
 	@mkdir -p $(dir $@)
 	$(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $< $(RT_OUT)/libmicrokit.a -lgcc
 
+$(RT_OUT)/serial_driver_%.elf: $(RT_OUT)/obj/drivers/serial/%.o $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
+	$(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $< $(RT_OUT)/libmicrokit.a -lgcc
+
+$(RT_OUT)/serial_%.elf: $(RT_OUT)/obj/drivers/serial/%.o $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
+	$(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $< $(RT_OUT)/libmicrokit.a -lgcc
+
+$(BUILD)/tests/runtime/serial_link: tests/runtime/serial_link.c $(BUILD)/lib/libsysgen.a
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/lib/libsysgen.a $(HOST_LIBS)
+
 -include $(shell find $(RT_OUT)/obj -name '*.d' 2>/dev/null)
 
 # Keep the test PDs' objects: they are intermediate files to make, and
 # deleting them would rebuild every PD on each run.
-.SECONDARY: $(patsubst tests/runtime/pds/%.c,$(RT_OUT)/obj/tests/runtime/pds/%.o,$(RT_TEST_SRCS))
+.SECONDARY: $(patsubst tests/runtime/pds/%.c,$(RT_OUT)/obj/tests/runtime/pds/%.o,$(RT_TEST_SRCS)) \
+            $(patsubst %.c,$(RT_OUT)/obj/%.o,$(wildcard drivers/serial/*.c))

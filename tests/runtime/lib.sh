@@ -34,13 +34,15 @@ rt_link() {
   return 1
 }
 
-# rt_boot NAME: run the image; the console goes to $RT_OUT/NAME/console.log
-# and QEMU's exit code (semihosting SYS_EXIT, 124 on timeout) to .rc.
+# rt_boot NAME [INPUT]: run the image with INPUT (a printf format) on the
+# UART; the console goes to $RT_OUT/NAME/console.log and QEMU's exit code
+# (semihosting SYS_EXIT, 124 on timeout) to $RT_OUT/NAME/rc.
 rt_boot() {
   local name=$1 dir="$RT_OUT/$1"
-  timeout "$RT_TIMEOUT" "${RT_QEMU[@]}" -kernel "$dir/loader.img" </dev/null \
+  # shellcheck disable=SC2059
+  printf "${2:-}" | timeout "$RT_TIMEOUT" "${RT_QEMU[@]}" -kernel "$dir/loader.img" \
     >"$dir/console.log" 2>&1
-  echo $? >"$dir/rc"
+  echo "${PIPESTATUS[1]}" >"$dir/rc"
 }
 
 rt_show_console() {

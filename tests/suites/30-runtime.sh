@@ -88,4 +88,23 @@ if rt_system shmem; then
   rt_reject shmem "the reader never sees the private word" 'isolation broken'
   rt_exit_code shmem 0
 fi
+# -- serial: PL011 driver, tx and rx virtualisers (drivers/serial) ------------
+# tests/runtime/serial_link.c writes the system and links it with configs.
+rm -rf "$RT_OUT/serial"
+if out=$("${SERIAL_LINK:-build/tests/runtime/serial_link}" "$RT_OUT/serial" "$RT_COMPONENTS" 2>&1); then
+  ok "serial: system linked with driver and virtualiser configs"
+  # Input: a line for client0, Ctrl-\ 1, a line for client1.
+  rt_boot serial 'abc\n\0341xyz\n'
+  rt_expect serial "clients' output reaches the UART through tx virtualiser and driver, tagged" \
+    '^\[client0\] client0: hello over the serial queue$' \
+    '^\[client1\] client1: hello over the serial queue$'
+  rt_expect serial "UART input goes to client0 first" '^\[client0\] client0 got: abc$'
+  rt_expect serial "Ctrl-\\ 1 switches input to client1" '^serial: input now goes to client1$' \
+    '^\[client1\] client1 got: xyz$'
+  rt_reject serial "client0 never sees client1's input" 'client0 got: xyz'
+  rt_exit_code serial 0
+else
+  not_ok "serial: system linked with driver and virtualiser configs"
+  printf '%s\n' "$out" | sed 's/^/#   /'
+fi
 exit 0

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// What every serial component does first: check the config sysgen wrote
+// into its .sysgen_config section, and turn connections into rings.
+#ifndef DRIVERS_SERIAL_CONFIG_H
+#define DRIVERS_SERIAL_CONFIG_H
+
+#include <microkit.h>
+#include <sysgen/config.h>
+#include <sysgen/serial_queue.h>
+
+static inline bool serial_config_ok(const struct sysgen_config_header *h, uint16_t kind,
+                                    uint32_t size)
+{
+    if (h->magic == SYSGEN_CONFIG_MAGIC && h->version == SYSGEN_CONFIG_VERSION &&
+        h->kind == kind && h->size == size)
+        return true;
+    sg_printf("%s: bad config (magic 0x%x version %u kind %u size %u, want kind %u size %u)\n",
+              microkit_name, h->magic, (unsigned)h->version, (unsigned)h->kind, h->size,
+              (unsigned)kind, size);
+    return false;
+}
+
+static inline bool serial_ring(const struct sysgen_conn *c, struct sg_serial_ring *r)
+{
+    if (!c->queue_vaddr || !sq_valid_size(c->data_size) ||
+        c->queue_size < sizeof(struct sg_serial_queue))
+        return false;
+    r->q = (volatile struct sg_serial_queue *)c->queue_vaddr;
+    r->data = (volatile char *)c->data_vaddr;
+    r->size = (uint32_t)c->data_size;
+    return true;
+}
+
+#endif
