@@ -5,7 +5,7 @@
 set -eu
 PKGS="make gcc pkg-config libc6-dev libyaml-dev libfdt-dev libelf-dev libxml2-dev
       libcmocka-dev device-tree-compiler dosfstools mtools libxml2-utils
-      python3 python3-jsonschema python3-pexpect
+      python3 python3-jsonschema python3-pexpect python3-yaml cpio kmod
       gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
       qemu-system-arm ca-certificates"
 missing=""

@@ -71,6 +71,8 @@ static int cmp_diag(const void *a, const void *b)
 
 static void format_all(struct strbuf *sb)
 {
+    if (ndiags == 0)
+        return;
     qsort(diags, (size_t)ndiags, sizeof(*diags), cmp_diag);
     for (int i = 0; i < ndiags; i++) {
         const struct diag *d = &diags[i];

@@ -99,7 +99,7 @@ static void *read_file(const char *path, size_t *size)
         sb_add(&sb, buf, n);
     fclose(f);
     *size = sb.len;
-    return sb_steal(&sb) /* NUL-terminated, sb reinitialised */;
+    return sb_steal(&sb);
 }
 
 // base DTS -> DTB with dtc, into the stage (it is removed afterwards).

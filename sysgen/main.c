@@ -192,14 +192,16 @@ int main(int argc, char **argv)
     struct options o = {0};
     const char *data = getenv("SYSGEN_DATA_DIR");
     sysgen_paths.data_dir = data && *data ? data : SYSGEN_DATA_DIR;
-    sysgen_paths.guest_dir = xasprintf("%s/build/guest", sysgen_paths.data_dir);
+    char *default_guest_dir = xasprintf("%s/build/guest", sysgen_paths.data_dir);
+    sysgen_paths.guest_dir = default_guest_dir;
     int rc = parse_args(argc, argv, &o);
-    if (rc)
-        return rc;
-    if (o.sdf)
-        return link_sdf_file(o.sdf, o.components, o.out_dir);
-    rc = compile(&o);
-    if (rc == 0 && diag_error_count())
-        rc = EXIT_USAGE; // an I/O error after the passes
+    if (rc == 0 && o.sdf)
+        rc = link_sdf_file(o.sdf, o.components, o.out_dir);
+    else if (rc == 0) {
+        rc = compile(&o);
+        if (rc == 0 && diag_error_count())
+            rc = EXIT_USAGE; // an I/O error after the passes
+    }
+    free(default_guest_dir);
     return rc;
 }

@@ -114,6 +114,7 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 char *sb_steal(struct strbuf *sb)
 {
     char *p = sb->data;
-    sb_init(sb);
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
     return p;
 }

@@ -17,7 +17,8 @@ void sb_free(struct strbuf *sb);
 void sb_add(struct strbuf *sb, const void *data, size_t len);
 void sb_puts(struct strbuf *sb, const char *s);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-// Hand the buffer over to the caller (who frees it) and reset `sb`.
+// Hand the buffer over to the caller (who frees it); `sb` is left empty,
+// as after sb_free.
 char *sb_steal(struct strbuf *sb);
 
 // Allocation that never returns NULL: out of memory ends the program.
