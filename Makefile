@@ -21,9 +21,11 @@ all: sysgen
 sysgen: $(SYSGEN)
 
 $(BUILD)/obj/sysgen/main.o: HOST_CFLAGS += -DSYSGEN_DATA_DIR=\"$(CURDIR)\"
-$(BUILD)/obj/sysgen/%.o: sysgen/%.c $(wildcard sysgen/*.h runtime/include/sysgen/*.h)
+$(BUILD)/obj/sysgen/%.o: sysgen/%.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
+	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(SYSGEN_OBJS:.o=.d) $(BUILD)/obj/sysgen/main.d
 
 $(BUILD)/lib/libsysgen.a: $(SYSGEN_OBJS)
 	@mkdir -p $(dir $@)

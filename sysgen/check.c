@@ -579,20 +579,25 @@ static void rule_runtime_limits(struct system *sys)
     size_t con = 0, blk = 0, net = 0, vs = 0;
     for (size_t i = 0; i < sys->nguests; i++) {
         const struct guest *g = &sys->guests[i];
-        con += g->console;
-        blk += g->block;
-        net += g->net;
-        vs += g->vsock;
         size_t ch = vmm_channel_count(sys, g);
         if (ch > SYSGEN_MAX_CHANNEL_ID + 1)
             error_at(g->pos, "guest '%s' needs %zu channel ids; the runtime allows ids 0..%d",
                      g->name, ch, SYSGEN_MAX_CHANNEL_ID);
-        if ((g->console && con > SYSGEN_MAX_CLIENTS) || (g->block && blk > SYSGEN_MAX_CLIENTS) ||
-            (g->net && net > SYSGEN_MAX_CLIENTS))
-            error_at(g->pos, "guest '%s' is client %d of a virtualiser that takes at most %d",
-                     g->name, SYSGEN_MAX_CLIENTS + 1, SYSGEN_MAX_CLIENTS);
-        if (g->vsock && vs > SYSGEN_MAX_PEERS + 1)
-            error_at(g->vsock_pos, "more than %d guests with vsock", SYSGEN_MAX_PEERS + 1);
+        const struct {
+            bool has;
+            size_t *count, max;
+            struct pos pos;
+            const char *what;
+        } uses[] = {
+            {g->console, &con, SYSGEN_MAX_CLIENTS, g->console_pos, "console"},
+            {g->block, &blk, SYSGEN_MAX_CLIENTS, g->block_pos, "block"},
+            {g->net, &net, SYSGEN_MAX_CLIENTS, g->net_pos, "net"},
+            {g->vsock, &vs, SYSGEN_MAX_PEERS + 1, g->vsock_pos, "vsock"},
+        };
+        for (size_t u = 0; u < sizeof(uses) / sizeof(uses[0]); u++)
+            if (uses[u].has && ++*uses[u].count == uses[u].max + 1)
+                error_at(uses[u].pos, "guest '%s' is %s client %zu; at most %zu guests can have %s",
+                         g->name, uses[u].what, uses[u].max + 1, uses[u].max, uses[u].what);
     }
 }
 

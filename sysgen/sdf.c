@@ -189,12 +189,12 @@ static bool parse_perms(const char *s, unsigned *out)
     return p != 0;
 }
 
-static void read_map(struct reader *r, struct sdf_pd *pd, xmlNode *n)
+static void read_map(struct reader *r, struct sdf_map **maps, int *nmaps, xmlNode *n)
 {
     static const char *const allowed[] = {"mr", "vaddr", "perms", "cached", "setvar_vaddr",
                                           NULL};
     check_attrs(r, n, allowed);
-    struct sdf_map *m = GROW(pd->maps, pd->nmaps);
+    struct sdf_map *m = GROW(*maps, *nmaps);
     memset(m, 0, sizeof(*m));
     m->pos = pos_of(r, n);
     m->mr = req_str(r, n, "mr");
@@ -245,6 +245,56 @@ static void read_setvar(struct reader *r, struct sdf_pd *pd, xmlNode *n)
 
 static void read_pd(struct reader *r, xmlNode *n, int parent);
 
+static struct sdf_vm *read_vm(struct reader *r, xmlNode *n)
+{
+    static const char *const allowed[] = {"name", "priority", "budget", "period", NULL};
+    check_attrs(r, n, allowed);
+    struct sdf_vm *vm = xcalloc(1, sizeof(*vm));
+    vm->pos = pos_of(r, n);
+    vm->name = req_str(r, n, "name");
+    uint64_t prio = 0;
+    bool has_prio = false;
+    vm->priority = -1;
+    if (num_attr(r, n, "priority", false, &prio, &has_prio) && has_prio) {
+        if (prio > MAX_PRIORITY)
+            error_at(vm->pos, "virtual machine '%s': priority %llu is out of range 0..%d",
+                     vm->name ? vm->name : "?", (unsigned long long)prio, MAX_PRIORITY);
+        else
+            vm->priority = (int)prio;
+    }
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp(name_of(c), "vcpu") == 0) {
+            static const char *const vallowed[] = {"id", "cpu", NULL};
+            check_attrs(r, c, vallowed);
+            int id = -1;
+            id_attr(r, c, "id", &id);
+            vm->vcpus = xrealloc(vm->vcpus, (size_t)(vm->nvcpus + 1) * sizeof(*vm->vcpus));
+            vm->vcpu_pos =
+                xrealloc(vm->vcpu_pos, (size_t)(vm->nvcpus + 1) * sizeof(*vm->vcpu_pos));
+            vm->vcpu_pos[vm->nvcpus] = pos_of(r, c);
+            vm->vcpus[vm->nvcpus++] = id;
+        } else if (strcmp(name_of(c), "map") == 0) {
+            read_map(r, &vm->maps, &vm->nmaps, c);
+        } else {
+            error_at(pos_of(r, c), "unknown element <%s> in <virtual_machine>", name_of(c));
+        }
+    }
+    if (vm->nvcpus == 0)
+        error_at(vm->pos, "virtual machine '%s' has no <vcpu>", vm->name ? vm->name : "?");
+    return vm;
+}
+
+static void free_maps(struct sdf_map *maps, int n)
+{
+    for (int j = 0; j < n; j++) {
+        free(maps[j].mr);
+        free(maps[j].setvar_vaddr);
+    }
+    free(maps);
+}
+
 static void read_pd_children(struct reader *r, int self, xmlNode *n)
 {
     for (xmlNode *c = n->children; c; c = c->next) {
@@ -263,7 +313,7 @@ static void read_pd_children(struct reader *r, int self, xmlNode *n)
                 pd->image_pos = pos_of(r, c);
             }
         } else if (strcmp(nm, "map") == 0) {
-            read_map(r, pd, c);
+            read_map(r, &pd->maps, &pd->nmaps, c);
         } else if (strcmp(nm, "irq") == 0) {
             read_irq(r, pd, c);
         } else if (strcmp(nm, "setvar") == 0) {
@@ -271,7 +321,11 @@ static void read_pd_children(struct reader *r, int self, xmlNode *n)
         } else if (strcmp(nm, "protection_domain") == 0) {
             read_pd(r, c, self);
         } else if (strcmp(nm, "virtual_machine") == 0) {
-            error_at(pos_of(r, c), "<virtual_machine> is not supported by this linker yet");
+            if (pd->vm)
+                error_at(pos_of(r, c), "protection domain '%s' has a second <virtual_machine>",
+                         pd->name ? pd->name : "?");
+            else
+                pd->vm = read_vm(r, c);
         } else {
             error_at(pos_of(r, c), "unknown element <%s> in <protection_domain>", nm);
         }
@@ -439,15 +493,18 @@ void sdf_free(struct sdf_system *sys)
         struct sdf_pd *pd = &sys->pds[i];
         free(pd->name);
         free(pd->program_image);
-        for (int j = 0; j < pd->nmaps; j++) {
-            free(pd->maps[j].mr);
-            free(pd->maps[j].setvar_vaddr);
+        free_maps(pd->maps, pd->nmaps);
+        if (pd->vm) {
+            free_maps(pd->vm->maps, pd->vm->nmaps);
+            free(pd->vm->vcpus);
+            free(pd->vm->vcpu_pos);
+            free(pd->vm->name);
+            free(pd->vm);
         }
         for (int j = 0; j < pd->nsetvars; j++) {
             free(pd->setvars[j].symbol);
             free(pd->setvars[j].region_paddr);
         }
-        free(pd->maps);
         free(pd->irqs);
         free(pd->setvars);
     }

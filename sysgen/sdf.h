@@ -45,6 +45,18 @@ struct sdf_setvar {
     char *region_paddr; // name of the memory region whose address is written
 };
 
+// A virtual machine, child of the PD that is its VMM.
+struct sdf_vm {
+    struct pos pos;
+    char *name;
+    int priority; // -1: the VMM's
+    int *vcpus;   // vCPU ids, in the VMM's child namespace
+    struct pos *vcpu_pos;
+    int nvcpus;
+    struct sdf_map *maps; // guest-physical address = vaddr
+    int nmaps;
+};
+
 struct sdf_pd {
     struct pos pos;
     char *name;
@@ -61,6 +73,7 @@ struct sdf_pd {
     int nirqs;
     struct sdf_setvar *setvars;
     int nsetvars;
+    struct sdf_vm *vm; // NULL if this PD is not a VMM
 };
 
 struct sdf_end {

@@ -16,8 +16,8 @@
 #define SYSGEN_CONFIG_SECTION ".sysgen_config"
 
 #define SYSGEN_NAME_LEN    32 // PD and guest names, NUL-terminated
-#define SYSGEN_MAX_CLIENTS 16 // clients of one virtualiser
-#define SYSGEN_MAX_PEERS   15 // vsock peers of one guest
+#define SYSGEN_MAX_CLIENTS 32 // clients of one virtualiser
+#define SYSGEN_MAX_PEERS   31 // vsock peers of one guest
 
 // Limits of the runtime that sysgen checks against (Microkit's numbers).
 #define SYSGEN_MAX_PDS        63
