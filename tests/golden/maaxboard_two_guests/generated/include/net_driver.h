@@ -25,7 +25,7 @@ static const struct sysgen_net_driver_config net_driver_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x20200000,
         .data_size = 0x200000,
-        .data_paddr = 0xa0600000,
+        .data_paddr = 0xb0600000,
         .ch = 1,
     },
     .tx = {
@@ -33,7 +33,7 @@ static const struct sysgen_net_driver_config net_driver_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x20600000,
         .data_size = 0x200000,
-        .data_paddr = 0xa0a00000,
+        .data_paddr = 0xb0a00000,
         .ch = 2,
     },
 };

@@ -25,7 +25,7 @@ static const struct sysgen_serial_driver_config serial_driver_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x20011000,
         .data_size = 0x1000,
-        .data_paddr = 0xa0001000,
+        .data_paddr = 0xb0001000,
         .ch = 1,
     },
     .rx = {
@@ -33,7 +33,7 @@ static const struct sysgen_serial_driver_config serial_driver_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x20013000,
         .data_size = 0x1000,
-        .data_paddr = 0xa0003000,
+        .data_paddr = 0xb0003000,
         .ch = 2,
     },
 };

@@ -33,14 +33,14 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x40001000,
         .data_size = 0x1000,
-        .data_paddr = 0xa0c01000,
+        .data_paddr = 0xb0c01000,
     },
     .console_rx = {
         .queue_vaddr = 0x40002000,
         .queue_size = 0x1000,
         .data_vaddr = 0x40003000,
         .data_size = 0x1000,
-        .data_paddr = 0xa0c03000,
+        .data_paddr = 0xb0c03000,
         .ch = 1,
     },
     .block = {
@@ -53,7 +53,7 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x40200000,
         .data_size = 0x200000,
-        .data_paddr = 0xa0e00000,
+        .data_paddr = 0xb0e00000,
         .ch = 2,
     },
     .block_capacity = 0x2000000,
@@ -68,7 +68,7 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x40600000,
         .data_size = 0x200000,
-        .data_paddr = 0xa1200000,
+        .data_paddr = 0xb1200000,
         .ch = 3,
     },
     .net_tx = {
@@ -76,7 +76,7 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x40a00000,
         .data_size = 0x200000,
-        .data_paddr = 0xa1600000,
+        .data_paddr = 0xb1600000,
         .ch = 4,
     },
     .vsock = {

@@ -19,7 +19,7 @@ static const struct sysgen_blk_virt_config blk_virt_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x20200000,
         .data_size = 0x200000,
-        .data_paddr = 0x70200000,
+        .data_paddr = 0x80200000,
     },
     .num_clients = 1,
     .clients = {
@@ -29,7 +29,7 @@ static const struct sysgen_blk_virt_config blk_virt_config = {
                 .queue_size = 0x1000,
                 .data_vaddr = 0x20600000,
                 .data_size = 0x200000,
-                .data_paddr = 0x70600000,
+                .data_paddr = 0x80600000,
                 .ch = 1,
             },
             .partition = 1,

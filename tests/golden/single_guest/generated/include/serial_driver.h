@@ -25,7 +25,7 @@ static const struct sysgen_serial_driver_config serial_driver_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x20002000,
         .data_size = 0x1000,
-        .data_paddr = 0x70001000,
+        .data_paddr = 0x80001000,
         .ch = 1,
     },
     .rx = {
@@ -33,7 +33,7 @@ static const struct sysgen_serial_driver_config serial_driver_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x20004000,
         .data_size = 0x1000,
-        .data_paddr = 0x70003000,
+        .data_paddr = 0x80003000,
         .ch = 2,
     },
 };

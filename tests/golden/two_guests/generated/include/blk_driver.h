@@ -25,7 +25,7 @@ static const struct sysgen_blk_driver_config blk_driver_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x20200000,
         .data_size = 0x200000,
-        .data_paddr = 0x80200000,
+        .data_paddr = 0x90200000,
         .ch = 1,
     },
 };

@@ -19,14 +19,14 @@ static const struct sysgen_net_copy_config net_copy_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x20200000,
         .data_size = 0x200000,
-        .data_paddr = 0x80600000,
+        .data_paddr = 0x90600000,
     },
     .client = {
         .queue_vaddr = 0x20400000,
         .queue_size = 0x1000,
         .data_vaddr = 0x20600000,
         .data_size = 0x200000,
-        .data_paddr = 0x81200000,
+        .data_paddr = 0x91200000,
         .ch = 1,
     },
 };

@@ -25,7 +25,7 @@ static const struct sysgen_net_driver_config net_driver_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x20200000,
         .data_size = 0x200000,
-        .data_paddr = 0x80600000,
+        .data_paddr = 0x90600000,
         .ch = 1,
     },
     .tx = {
@@ -33,7 +33,7 @@ static const struct sysgen_net_driver_config net_driver_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x20600000,
         .data_size = 0x200000,
-        .data_paddr = 0x80a00000,
+        .data_paddr = 0x90a00000,
         .ch = 2,
     },
 };

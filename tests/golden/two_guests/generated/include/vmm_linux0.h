@@ -33,14 +33,14 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30001000,
         .data_size = 0x1000,
-        .data_paddr = 0x80c01000,
+        .data_paddr = 0x90c01000,
     },
     .console_rx = {
         .queue_vaddr = 0x30002000,
         .queue_size = 0x1000,
         .data_vaddr = 0x30003000,
         .data_size = 0x1000,
-        .data_paddr = 0x80c03000,
+        .data_paddr = 0x90c03000,
         .ch = 1,
     },
     .block = {
@@ -53,7 +53,7 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30200000,
         .data_size = 0x200000,
-        .data_paddr = 0x80e00000,
+        .data_paddr = 0x90e00000,
         .ch = 2,
     },
     .block_capacity = 0x1000000,
@@ -68,7 +68,7 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30600000,
         .data_size = 0x200000,
-        .data_paddr = 0x81200000,
+        .data_paddr = 0x91200000,
         .ch = 3,
     },
     .net_tx = {
@@ -76,7 +76,7 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30a00000,
         .data_size = 0x200000,
-        .data_paddr = 0x81600000,
+        .data_paddr = 0x91600000,
         .ch = 4,
     },
     .vsock = {

@@ -33,14 +33,14 @@ static const struct sysgen_vmm_config vmm_linux1_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30001000,
         .data_size = 0x1000,
-        .data_paddr = 0x81801000,
+        .data_paddr = 0x91801000,
     },
     .console_rx = {
         .queue_vaddr = 0x30002000,
         .queue_size = 0x1000,
         .data_vaddr = 0x30003000,
         .data_size = 0x1000,
-        .data_paddr = 0x81803000,
+        .data_paddr = 0x91803000,
         .ch = 1,
     },
     .block = {
@@ -53,7 +53,7 @@ static const struct sysgen_vmm_config vmm_linux1_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30200000,
         .data_size = 0x200000,
-        .data_paddr = 0x81a00000,
+        .data_paddr = 0x91a00000,
         .ch = 2,
     },
     .block_capacity = 0x1000000,
@@ -68,7 +68,7 @@ static const struct sysgen_vmm_config vmm_linux1_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30600000,
         .data_size = 0x200000,
-        .data_paddr = 0x81e00000,
+        .data_paddr = 0x91e00000,
         .ch = 3,
     },
     .net_tx = {
@@ -76,7 +76,7 @@ static const struct sysgen_vmm_config vmm_linux1_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30a00000,
         .data_size = 0x200000,
-        .data_paddr = 0x82200000,
+        .data_paddr = 0x92200000,
         .ch = 4,
     },
     .vsock = {
