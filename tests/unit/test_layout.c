@@ -157,7 +157,7 @@ static void vmm_config_matches_guest_map(void **state)
 static void ram_exhaustion_is_reported(void **state)
 {
     (void)state;
-X
+    // 1280 MiB of guests fits check's per-guest and total rule exactly,
     // but leaves no room for the shared regions: layout must say so.
     struct system *s = check_text("board: qemu_virt_aarch64\nguests:\n"
                                   "  - name: a\n    memory: 1280 MiB\n    console: {}\n");
