@@ -15,13 +15,20 @@ SYSGEN_SRCS := $(sort $(filter-out sysgen/main.c,$(wildcard sysgen/*.c)))
 SYSGEN_OBJS := $(SYSGEN_SRCS:sysgen/%.c=$(BUILD)/obj/sysgen/%.o)
 SYSGEN      := $(BUILD)/bin/sysgen
 
-.PHONY: all sysgen test test-host test-runtime golden bench run deps clean format
-all: sysgen
+.PHONY: all deps-checked sysgen test test-runtime golden bench run deps clean format
+all: deps-checked sysgen
+
+# Every build and test first makes sure the Debian packages are there:
+# installed when we are root, else the exact apt-get command is printed.
+deps-checked: $(BUILD)/.deps-checked
+$(BUILD)/.deps-checked: scripts/install-deps.sh
+	scripts/install-deps.sh
+	@mkdir -p $(dir $@) && touch $@
 
 sysgen: $(SYSGEN)
 
 $(BUILD)/obj/sysgen/main.o: HOST_CFLAGS += -DSYSGEN_DATA_DIR=\"$(CURDIR)\"
-$(BUILD)/obj/sysgen/%.o: sysgen/%.c
+$(BUILD)/obj/sysgen/%.o: sysgen/%.c | $(BUILD)/.deps-checked
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
 
