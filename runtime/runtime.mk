@@ -61,6 +61,22 @@ $(RT_OUT)/serial_driver_%.elf: $(RT_OUT)/obj/drivers/serial/%.o $(RT_OUT)/libmic
 $(RT_OUT)/serial_%.elf: $(RT_OUT)/obj/drivers/serial/%.o $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
 	$(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $< $(RT_OUT)/libmicrokit.a -lgcc
 
+# The VM test: a tiny bare-metal guest, flattened and carried by the test VMM.
+RT_GUEST_OBJS := $(RT_OUT)/obj/tests/runtime/guest/entry.o $(RT_OUT)/obj/tests/runtime/guest/tiny_guest.o
+$(RT_OUT)/tests/tiny_guest.elf: $(RT_GUEST_OBJS) tests/runtime/guest/guest.ld
+	@mkdir -p $(dir $@)
+	$(RT_CC) $(RT_LDFLAGS) -T tests/runtime/guest/guest.ld -o $@ $(RT_GUEST_OBJS) -lgcc
+
+$(RT_OUT)/tests/tiny_guest.bin: $(RT_OUT)/tests/tiny_guest.elf
+	aarch64-linux-gnu-objcopy -O binary $< $@
+
+$(RT_OUT)/obj/tests/runtime/guest/blob.o: tests/runtime/guest/blob.S $(RT_OUT)/tests/tiny_guest.bin
+	@mkdir -p $(dir $@)
+	$(RT_CC) $(RT_CFLAGS) -DGUEST_BIN='"$(RT_OUT)/tests/tiny_guest.bin"' -c -o $@ $<
+
+$(RT_OUT)/tests/vmm_test.elf: $(RT_OUT)/obj/tests/runtime/pds/vmm_test.o $(RT_OUT)/obj/tests/runtime/guest/blob.o $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
+	$(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $(filter %.o,$^) $(RT_OUT)/libmicrokit.a -lgcc
+
 $(BUILD)/tests/runtime/serial_link: tests/runtime/serial_link.c $(BUILD)/lib/libsysgen.a
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/lib/libsysgen.a $(HOST_LIBS)
@@ -70,4 +86,4 @@ $(BUILD)/tests/runtime/serial_link: tests/runtime/serial_link.c $(BUILD)/lib/lib
 # Keep the test PDs' objects: they are intermediate files to make, and
 # deleting them would rebuild every PD on each run.
 .SECONDARY: $(patsubst tests/runtime/pds/%.c,$(RT_OUT)/obj/tests/runtime/pds/%.o,$(RT_TEST_SRCS)) \
-            $(patsubst %.c,$(RT_OUT)/obj/%.o,$(wildcard drivers/serial/*.c))
+            $(patsubst %.c,$(RT_OUT)/obj/%.o,$(wildcard drivers/serial/*.c)) $(RT_GUEST_OBJS)

@@ -14,6 +14,7 @@
 #include "strbuf.h"
 
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,8 +64,21 @@ struct lpd {
     uint64_t s2_pa;
 };
 
+// A virtual machine: its guest-physical address space, shared by its vCPUs.
+struct lvm {
+    struct sdf_vm *vm;
+    int vmm; // index of the VMM PD
+    struct vrange *vr;
+    int nvr;
+    struct s2 s2;
+    uint64_t s2_pa;
+};
+
 struct link {
     struct sdf_system sys;
+    struct lvm *vms;
+    int nvms;
+    int nthreads; // PDs + vCPUs: entries in boot info
     const struct link_pd_config *configs;
     size_t nconfigs;
     const struct board_rt *board;
@@ -122,8 +136,9 @@ static const char *pd_name(const struct sdf_pd *pd)
 static void check_names(struct link *l)
 {
     struct sdf_system *s = &l->sys;
-    if (s->npds > SG_MAX_PDS)
-        error_at(s->pos, "%d protection domains, at most %d are supported", s->npds, SG_MAX_PDS);
+    if (l->nthreads > SG_MAX_PDS)
+        error_at(s->pos, "%d protection domains and vCPUs, at most %d are supported", l->nthreads,
+                 SG_MAX_PDS);
     for (int i = 0; i < s->npds; i++) {
         if (s->pds[i].name && strlen(s->pds[i].name) >= SG_NAME_LEN)
             error_at(s->pds[i].pos, "protection domain name '%s' is longer than %d characters",
@@ -174,6 +189,20 @@ static void check_channels_and_irqs(struct link *l)
                 error_at(pd->pos, "child id %d of '%s' is already used by '%s' at line %d",
                          pd->child_id, pd_name(&s->pds[pd->parent]), pd_name(&s->pds[k]),
                          s->pds[k].pos.line);
+    }
+    // vCPU ids share the child namespace of their VMM with child PDs.
+    for (int i = 0; i < s->npds; i++) {
+        struct sdf_vm *vm = s->pds[i].vm;
+        for (int v = 0; vm && v < vm->nvcpus; v++) {
+            for (int k = 0; k < s->npds; k++)
+                if (s->pds[k].parent == i && s->pds[k].child_id == vm->vcpus[v])
+                    error_at(vm->vcpu_pos[v], "vcpu id %d of '%s' is already used by child '%s'",
+                             vm->vcpus[v], pd_name(&s->pds[i]), pd_name(&s->pds[k]));
+            for (int w = 0; w < v; w++)
+                if (vm->vcpus[w] == vm->vcpus[v])
+                    error_at(vm->vcpu_pos[v], "vcpu id %d is used twice in virtual machine '%s'",
+                             vm->vcpus[v], vm->name ? vm->name : "?");
+        }
     }
     for (int c = 0; c < s->nchannels; c++) {
         struct sdf_channel *ch = &s->channels[c];
@@ -335,7 +364,8 @@ static void layout_memory(struct link *l)
 {
     struct sdf_system *s = &l->sys;
     l->next = round_up(l->kernel_hi, LARGE_PAGE);
-    l->bootinfo_size = sizeof(struct sg_bootinfo) + (size_t)s->npds * sizeof(struct sg_pd_info);
+    l->bootinfo_size =
+        sizeof(struct sg_bootinfo) + (size_t)l->nthreads * sizeof(struct sg_pd_info);
     l->bootinfo_pa = alloc(l, round_up(l->bootinfo_size, PAGE), PAGE);
     for (int i = 0; i < s->nmrs; i++) {
         struct sdf_mr *mr = &s->mrs[i];
@@ -369,48 +399,65 @@ static void layout_memory(struct link *l)
     }
 }
 
+static void check_overlaps(struct vrange *vr, int nvr, const char *space)
+{
+    for (int a = 0; a < nvr; a++)
+        for (int b = 0; b < a; b++)
+            if (overlaps(vr[a].va, vr[a].size, vr[b].va, vr[b].size))
+                error_at(vr[a].pos, "in %s, %s [0x%llx, 0x%llx) overlaps %s [0x%llx, 0x%llx)",
+                         space, vr[a].what, (unsigned long long)vr[a].va,
+                         (unsigned long long)(vr[a].va + vr[a].size), vr[b].what,
+                         (unsigned long long)vr[b].va,
+                         (unsigned long long)(vr[b].va + vr[b].size));
+}
+
+// Add one <map> to an address space; false after an error.
+static void add_map(struct link *l, struct sdf_map *m, struct vrange **vr, int *nvr)
+{
+    struct sdf_system *s = &l->sys;
+    int mi = find_mr(s, m->mr);
+    if (mi < 0) {
+        error_at(m->pos, "<map> names memory region '%s', which does not exist",
+                 m->mr ? m->mr : "?");
+        return;
+    }
+    struct sdf_mr *mr = &s->mrs[mi];
+    if (m->vaddr % mr->page_size) {
+        error_at(m->pos, "<map> of '%s' at vaddr 0x%llx is not aligned to its page size 0x%llx",
+                 mr->name, (unsigned long long)m->vaddr, (unsigned long long)mr->page_size);
+        return;
+    }
+    if (m->vaddr >= (1ull << S2_IPA_BITS) || mr->size > (1ull << S2_IPA_BITS) - m->vaddr) {
+        error_at(m->pos, "<map> of '%s' at vaddr 0x%llx lies outside the %d-bit address space",
+                 mr->name, (unsigned long long)m->vaddr, S2_IPA_BITS);
+        return;
+    }
+    unsigned perms = ((m->perms & SDF_PERM_R) ? S2_PERM_R : 0) |
+                     ((m->perms & SDF_PERM_W) ? S2_PERM_W : 0) |
+                     ((m->perms & SDF_PERM_X) ? S2_PERM_X : 0);
+    *vr = xrealloc(*vr, (size_t)(*nvr + 1) * sizeof(**vr));
+    (*vr)[(*nvr)++] = (struct vrange){m->vaddr, l->mr_pa[mi], mr->size, perms, m->cached,
+                                      xasprintf("the map of '%s'", mr->name), m->pos};
+}
+
 static void layout_maps(struct link *l)
 {
     struct sdf_system *s = &l->sys;
     for (int i = 0; i < s->npds; i++) {
         struct lpd *pd = &l->pds[i];
-        for (int j = 0; j < pd->sdf->nmaps; j++) {
-            struct sdf_map *m = &pd->sdf->maps[j];
-            int mi = find_mr(s, m->mr);
-            if (mi < 0) {
-                error_at(m->pos, "<map> names memory region '%s', which does not exist",
-                         m->mr ? m->mr : "?");
-                continue;
-            }
-            struct sdf_mr *mr = &s->mrs[mi];
-            if (m->vaddr % mr->page_size) {
-                error_at(m->pos, "<map> of '%s' at vaddr 0x%llx is not aligned to its page size 0x%llx",
-                         mr->name, (unsigned long long)m->vaddr, (unsigned long long)mr->page_size);
-                continue;
-            }
-            if (m->vaddr >= (1ull << S2_IPA_BITS) || mr->size > (1ull << S2_IPA_BITS) - m->vaddr) {
-                error_at(m->pos, "<map> of '%s' at vaddr 0x%llx lies outside the %d-bit address space",
-                         mr->name, (unsigned long long)m->vaddr, S2_IPA_BITS);
-                continue;
-            }
-            if (!m->cached && in_ram(l->board, l->mr_pa[mi], mr->size) && (m->perms & SDF_PERM_X))
-                error_at(m->pos, "<map> of '%s' is uncached and executable", mr->name);
-            unsigned perms = ((m->perms & SDF_PERM_R) ? S2_PERM_R : 0) |
-                             ((m->perms & SDF_PERM_W) ? S2_PERM_W : 0) |
-                             ((m->perms & SDF_PERM_X) ? S2_PERM_X : 0);
-            add_vrange(pd, m->vaddr, l->mr_pa[mi], mr->size, perms, m->cached,
-                       xasprintf("the map of '%s'", mr->name), m->pos);
-        }
-        for (int a = 0; a < pd->nvr; a++)
-            for (int b = 0; b < a; b++)
-                if (overlaps(pd->vr[a].va, pd->vr[a].size, pd->vr[b].va, pd->vr[b].size))
-                    error_at(pd->vr[a].pos,
-                             "in protection domain '%s', %s [0x%llx, 0x%llx) overlaps %s "
-                             "[0x%llx, 0x%llx)",
-                             pd_name(pd->sdf), pd->vr[a].what, (unsigned long long)pd->vr[a].va,
-                             (unsigned long long)(pd->vr[a].va + pd->vr[a].size), pd->vr[b].what,
-                             (unsigned long long)pd->vr[b].va,
-                             (unsigned long long)(pd->vr[b].va + pd->vr[b].size));
+        for (int j = 0; j < pd->sdf->nmaps; j++)
+            add_map(l, &pd->sdf->maps[j], &pd->vr, &pd->nvr);
+        char *space = xasprintf("protection domain '%s'", pd_name(pd->sdf));
+        check_overlaps(pd->vr, pd->nvr, space);
+        free(space);
+    }
+    for (int i = 0; i < l->nvms; i++) {
+        struct lvm *v = &l->vms[i];
+        for (int j = 0; j < v->vm->nmaps; j++)
+            add_map(l, &v->vm->maps[j], &v->vr, &v->nvr);
+        char *space = xasprintf("virtual machine '%s'", v->vm->name ? v->vm->name : "?");
+        check_overlaps(v->vr, v->nvr, space);
+        free(space);
     }
 }
 
@@ -510,6 +557,17 @@ static void build_stage2(struct link *l)
         add_chunk(l, pd->s2_pa, (uint64_t)pd->s2.n * PAGE, (const uint8_t *)pd->s2.tables,
                   (uint64_t)pd->s2.n * PAGE);
     }
+    for (int i = 0; i < l->nvms; i++) {
+        struct lvm *v = &l->vms[i];
+        s2_init(&v->s2);
+        for (int j = 0; j < v->nvr; j++)
+            s2_map(&v->s2, v->vr[j].va, v->vr[j].pa, v->vr[j].size, v->vr[j].perms,
+                   v->vr[j].cached);
+        v->s2_pa = alloc(l, (uint64_t)v->s2.n * PAGE, PAGE);
+        s2_finalize(&v->s2, v->s2_pa);
+        add_chunk(l, v->s2_pa, (uint64_t)v->s2.n * PAGE, (const uint8_t *)v->s2.tables,
+                  (uint64_t)v->s2.n * PAGE);
+    }
 }
 
 static void build_bootinfo(struct link *l)
@@ -521,7 +579,7 @@ static void build_bootinfo(struct link *l)
     bi->magic = SG_BOOTINFO_MAGIC;
     bi->version = SG_BOOTINFO_VERSION;
     bi->size = (uint32_t)l->bootinfo_size;
-    bi->npds = (uint32_t)s->npds;
+    bi->npds = (uint32_t)l->nthreads;
     bi->ram_base = b->ram_base;
     bi->ram_size = b->ram_size;
     bi->uart_base = b->uart_base;
@@ -547,6 +605,22 @@ static void build_bootinfo(struct link *l)
         for (int j = 0; j < pd->sdf->nirqs; j++) {
             struct sdf_irq *q = &pd->sdf->irqs[j];
             pi->ends[q->id] = (struct sg_end){SG_END_IRQ, q->edge ? SG_END_EDGE : 0, 0, 0, q->irq};
+        }
+    }
+    // vCPUs after all PDs: a VMM restarts them; they start stopped.
+    int t = s->npds;
+    for (int i = 0; i < l->nvms; i++) {
+        struct lvm *v = &l->vms[i];
+        const struct sdf_pd *vmm = &s->pds[v->vmm];
+        for (int j = 0; j < v->vm->nvcpus; j++, t++) {
+            struct sg_pd_info *pi = &bi->pds[t];
+            snprintf(pi->name, SG_NAME_LEN, "%s:%d", v->vm->name ? v->vm->name : "vm",
+                     v->vm->vcpus[j]);
+            pi->vttbr = v->s2_pa | ((uint64_t)(t + 1) << 48);
+            pi->priority = (uint8_t)(v->vm->priority >= 0 ? v->vm->priority : vmm->priority);
+            pi->parent = (uint8_t)v->vmm;
+            pi->child_id = (uint8_t)v->vm->vcpus[j];
+            pi->kind = SG_KIND_VCPU;
         }
     }
     for (int c = 0; c < s->nchannels; c++) {
@@ -623,6 +697,13 @@ static void link_free(struct link *l)
         s2_free(&pd->s2);
         elf_free(&pd->elf);
     }
+    for (int i = 0; i < l->nvms; i++) {
+        for (int j = 0; j < l->vms[i].nvr; j++)
+            free(l->vms[i].vr[j].what);
+        free(l->vms[i].vr);
+        s2_free(&l->vms[i].s2);
+    }
+    free(l->vms);
     free(l->pds);
     free(l->mr_pa);
     free(l->chunks);
@@ -661,8 +742,15 @@ static int link_run(struct link *l, const char *sdf_path, const char *out_dir, i
         return rc;
     l->pds = xcalloc((size_t)l->sys.npds + 1, sizeof(*l->pds));
     l->mr_pa = xcalloc((size_t)l->sys.nmrs + 1, sizeof(*l->mr_pa));
-    for (int i = 0; i < l->sys.npds; i++)
+    l->nthreads = l->sys.npds;
+    for (int i = 0; i < l->sys.npds; i++) {
         l->pds[i].sdf = &l->sys.pds[i];
+        if (l->sys.pds[i].vm) {
+            l->vms = xrealloc(l->vms, (size_t)(l->nvms + 1) * sizeof(*l->vms));
+            l->vms[l->nvms++] = (struct lvm){l->sys.pds[i].vm, i, NULL, 0, {0}, 0};
+            l->nthreads += l->sys.pds[i].vm->nvcpus;
+        }
+    }
     check_names(l);
     check_channels_and_irqs(l);
     check_fixed_regions(l);

@@ -6,7 +6,6 @@
 
 #define UART_DR   0x00
 #define UART_FR   0x18
-#define UART_LCRH 0x2c
 #define UART_CR   0x30
 #define UART_IMSC 0x38
 #define UART_ICR  0x44
@@ -15,8 +14,6 @@
 #define CR_UARTEN (1u << 0)
 #define CR_TXE    (1u << 8)
 #define CR_RXE    (1u << 9)
-#define LCRH_FEN  (1u << 4)
-#define LCRH_WLEN8 (3u << 5)
 #define INT_RX    (1u << 4)
 #define INT_RT    (1u << 6)
 
@@ -45,9 +42,8 @@ void init(void)
         return;
     }
     regs = (volatile uint32_t *)config.uart.regs_vaddr;
-    // Firmware (or QEMU) chose the baud rate; keep it, enable FIFOs, 8N1,
-    // and interrupts for received data and receive timeouts.
-    wr(UART_LCRH, LCRH_FEN | LCRH_WLEN8);
+    // Firmware (or QEMU) set baud rate, framing and FIFOs: keep them.  Even
+    // rewriting LCR_H.FEN would flush the receive FIFO and lose early input.
     wr(UART_IMSC, INT_RX | INT_RT);
     wr(UART_CR, CR_UARTEN | CR_TXE | CR_RXE);
     ready = true;

@@ -17,9 +17,11 @@ typedef uint64_t microkit_msginfo;
 void init(void);
 void notified(microkit_channel ch);
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo);
-// Called when child `child` faults: mr 0..3 hold ESR, fault address, PC and
-// enum sg_fault_kind.  The child stays stopped; the return value is
-// reserved for resuming it and is ignored for now.
+// Called when child `child` (a child PD or a vCPU) faults: mr 0..3 hold
+// ESR, fault address (the IPA for stage-2 faults), PC and enum
+// sg_fault_kind.  Returning true resumes the child where it stopped (a VMM
+// first fixes its registers, e.g. advances the PC past an emulated access);
+// false leaves it stopped.
 bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply_msginfo);
 
 // The PD's name from the SDF, patched in by sysgen.
@@ -49,12 +51,20 @@ static inline uint64_t microkit_msginfo_get_count(microkit_msginfo m)
     return m & 0x7f;
 }
 
+// Virtual machines, by vCPU id (the VMM's child namespace).
+void microkit_vcpu_restart(microkit_child vcpu, uint64_t entry);
+void microkit_vcpu_stop(microkit_child vcpu);
+
 // sysgen extensions.  The microkit_ calls above drop errors, as Microkit's
 // do; these return the kernel's SG_E_* code (0 on success).
 long sg_notify(microkit_channel ch);
 long sg_irq_ack(microkit_channel ch);
 // One formatted line, written atomically: %s %c %d %u %x, with l for 64-bit.
 void sg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// A vCPU's general registers, PC, SPSR and stack pointers (while it is
+// stopped, e.g. in fault()).  Return an SG_E_* code.
+long sg_vcpu_read_regs(microkit_child vcpu, struct sg_vcpu_regs *regs);
+long sg_vcpu_write_regs(microkit_child vcpu, const struct sg_vcpu_regs *regs);
 // End the whole run (debug kernels; tests use it to stop QEMU with a code).
 _Noreturn void sg_dbg_exit(int code);
 

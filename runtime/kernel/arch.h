@@ -52,6 +52,39 @@ SYSREG(cntp_cval_el0)
 SYSREG(vmpidr_el2)
 SYSREG(mdcr_el2)
 SYSREG(currentel)
+SYSREG(tpidrro_el0)
+SYSREG(ttbr0_el1)
+SYSREG(ttbr1_el1)
+SYSREG(tcr_el1)
+SYSREG(mair_el1)
+SYSREG(amair_el1)
+SYSREG(contextidr_el1)
+SYSREG(par_el1)
+SYSREG(afsr0_el1)
+SYSREG(afsr1_el1)
+SYSREG(csselr_el1)
+SYSREG(cntv_ctl_el0)
+SYSREG(cntv_cval_el0)
+
+// HCR_EL2: stage 2 on (VM), physical IRQ/FIQ/SError to EL2 (IMO, FMO, AMO),
+// WFI traps so an idle thread yields (TWI), SMC traps since there is no
+// firmware a PD or guest may talk to (TSC), EL1 is AArch64 (RW).  PDs add DC:
+// stage 1 off but memory cacheable; guests run their own stage 1.
+#define HCR_VM  (1ull << 0)
+#define HCR_FMO (1ull << 3)
+#define HCR_IMO (1ull << 4)
+#define HCR_AMO (1ull << 5)
+#define HCR_DC  (1ull << 12)
+#define HCR_TWI (1ull << 13)
+#define HCR_TSC (1ull << 19)
+#define HCR_RW  (1ull << 31)
+#define HCR_GUEST (HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TSC | HCR_RW)
+#define HCR_PD    (HCR_GUEST | HCR_DC)
+
+// CPTR_EL2: RES1 bits; TFP traps FP/SIMD (from EL2 too) for PDs, which are
+// built without it, so a PD cannot read a guest's FP registers.
+#define CPTR_EL2_RES1 0x33ffull
+#define CPTR_TFP      (1ull << 10)
 
 static inline void isb(void)
 {

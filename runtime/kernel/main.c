@@ -15,19 +15,6 @@
 
 void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb);
 
-// HCR_EL2: stage 2 on (VM), physical IRQ/FIQ/SError to EL2 (IMO, FMO, AMO),
-// EL1 stage 1 off but cacheable (DC), WFI traps so an idle PD yields (TWI),
-// SMC traps since there is no firmware a PD may talk to (TSC), EL1 is
-// AArch64 (RW).
-#define HCR_VM  (1ull << 0)
-#define HCR_FMO (1ull << 3)
-#define HCR_IMO (1ull << 4)
-#define HCR_AMO (1ull << 5)
-#define HCR_DC  (1ull << 12)
-#define HCR_TWI (1ull << 13)
-#define HCR_TSC (1ull << 19)
-#define HCR_RW  (1ull << 31)
-
 // VTCR_EL2: 39-bit IPA space (T0SZ 25) starting at level 1 (SL0 1), 4 KiB
 // granule, inner-shareable write-back walks; PS from the CPU's PARange.
 // sysgen/link.c builds the tables for exactly this shape.
@@ -38,7 +25,6 @@ void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb);
 #define VTCR_SH_IS   (3ull << 12)
 #define VTCR_RES1    (1ull << 31)
 
-#define CPTR_EL2_RES1 0x33ffull // TFP clear: PDs may use FP if they enable it
 #define CNTHCTL_EL1PCTEN (1ull << 0)
 #define CNTHCTL_EL1PCEN  (1ull << 1)
 
@@ -68,7 +54,7 @@ static void el2_setup(void)
     write_cnthctl_el2(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
     write_cntvoff_el2(0);
     write_vmpidr_el2(read_mpidr_el1());
-    write_hcr_el2(HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_DC | HCR_TWI | HCR_TSC | HCR_RW);
+    write_hcr_el2(HCR_PD);
     isb();
     // No stale translations from firmware or a previous boot.
     __asm__ volatile("dsb ishst; tlbi alle1; dsb ish; isb" ::: "memory");

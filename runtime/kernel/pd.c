@@ -27,12 +27,24 @@ void pd_init_all(const struct sg_bootinfo *bi)
         const struct sg_pd_info *info = &bi->pds[i];
         memset(p, 0, sizeof(*p));
         p->info = info;
+        p->ctx.spsr = SPSR_EL1H_MASKED;
+        p->el1.sctlr = SCTLR_EL1_RES1;
+        if (info->kind == SG_KIND_VCPU) {
+            // Waits, stopped, until its VMM restarts it.
+            p->is_vcpu = true;
+            p->hcr = HCR_GUEST;
+            p->cptr = CPTR_EL2_RES1;
+            p->state = PD_STOPPED;
+            kprintf("KERN|INFO: vcpu %s: priority %u, vmm %s\n", info->name,
+                    (unsigned)info->priority, bi->pds[info->parent].name);
+            continue;
+        }
         p->ipcbuf = (struct sg_ipcbuf *)info->ipcbuf_pa;
         p->ctx.elr = info->entry;
-        p->ctx.spsr = SPSR_EL1H_MASKED;
         p->ctx.x[0] = info->ipcbuf_va;
         p->el1.sp_el1 = info->stack_top;
-        p->el1.sctlr = SCTLR_EL1_RES1;
+        p->hcr = HCR_PD;
+        p->cptr = CPTR_EL2_RES1 | CPTR_TFP;
         p->state = PD_RUNNABLE;
         kprintf("KERN|INFO: pd %s: priority %u, entry %lx\n", info->name,
                 (unsigned)info->priority, info->entry);
@@ -50,9 +62,22 @@ static void el1_save(struct el1_regs *r)
     r->far = read_far_el1();
     r->tpidr = read_tpidr_el1();
     r->tpidr_el0 = read_tpidr_el0();
+    r->tpidrro_el0 = read_tpidrro_el0();
     r->sctlr = read_sctlr_el1();
     r->cpacr = read_cpacr_el1();
     r->cntkctl = read_cntkctl_el1();
+    r->ttbr0 = read_ttbr0_el1();
+    r->ttbr1 = read_ttbr1_el1();
+    r->tcr = read_tcr_el1();
+    r->mair = read_mair_el1();
+    r->amair = read_amair_el1();
+    r->contextidr = read_contextidr_el1();
+    r->par = read_par_el1();
+    r->afsr0 = read_afsr0_el1();
+    r->afsr1 = read_afsr1_el1();
+    r->csselr = read_csselr_el1();
+    r->cntv_ctl = read_cntv_ctl_el0();
+    r->cntv_cval = read_cntv_cval_el0();
 }
 
 static void el1_load(const struct el1_regs *r)
@@ -66,9 +91,22 @@ static void el1_load(const struct el1_regs *r)
     write_far_el1(r->far);
     write_tpidr_el1(r->tpidr);
     write_tpidr_el0(r->tpidr_el0);
+    write_tpidrro_el0(r->tpidrro_el0);
     write_sctlr_el1(r->sctlr);
     write_cpacr_el1(r->cpacr);
     write_cntkctl_el1(r->cntkctl);
+    write_ttbr0_el1(r->ttbr0);
+    write_ttbr1_el1(r->ttbr1);
+    write_tcr_el1(r->tcr);
+    write_mair_el1(r->mair);
+    write_amair_el1(r->amair);
+    write_contextidr_el1(r->contextidr);
+    write_par_el1(r->par);
+    write_afsr0_el1(r->afsr0);
+    write_afsr1_el1(r->afsr1);
+    write_csselr_el1(r->csselr);
+    write_cntv_cval_el0(r->cntv_cval);
+    write_cntv_ctl_el0(r->cntv_ctl);
 }
 
 void pd_switch(struct pd *prev, struct pd *next)
@@ -76,9 +114,29 @@ void pd_switch(struct pd *prev, struct pd *next)
     if (prev)
         el1_save(&prev->el1);
     el1_load(&next->el1);
-    // Each PD has its own VMID, so no TLB maintenance is needed here.
+    if ((prev && prev->is_vcpu) || next->is_vcpu) {
+        write_cptr_el2(CPTR_EL2_RES1); // TFP traps EL2 too: lift it to switch
+        isb();
+        if (prev && prev->is_vcpu)
+            fpsimd_save(&prev->fp);
+        if (next->is_vcpu)
+            fpsimd_restore(&next->fp);
+    }
+    write_cptr_el2(next->cptr);
+    write_hcr_el2(next->hcr);
+    write_vmpidr_el2(next->is_vcpu ? (1ull << 31) | next->info->child_id : read_mpidr_el1());
+    // Each thread has its own VMID, so no TLB maintenance is needed here.
     write_vttbr_el2(next->info->vttbr);
     isb();
+}
+
+struct pd *pd_child(struct pd *parent, uint64_t id)
+{
+    for (unsigned i = 0; i < npds; i++)
+        if (pds[i].info->parent == (uint8_t)(parent - pds) && pds[i].info->child_id == id &&
+            id < 64)
+            return &pds[i];
+    return 0;
 }
 
 void pd_deliver_or_wait(struct pd *p)
@@ -140,8 +198,9 @@ static const char *fault_name(uint64_t kind, uint64_t esr)
 
 void pd_fault(struct pd *p, uint64_t kind, uint64_t esr, uint64_t addr, uint64_t pc)
 {
-    kprintf("KERN|FAULT: pd %s: %s at address %lx, pc %lx (esr %lx); pd stopped\n", p->info->name,
-            fault_name(kind, esr), addr, pc, esr);
+    if (!p->is_vcpu)
+        kprintf("KERN|FAULT: pd %s: %s at address %lx, pc %lx (esr %lx); pd stopped\n",
+                p->info->name, fault_name(kind, esr), addr, pc, esr);
     p->state = PD_STOPPED;
     p->fault_esr = esr;
     p->fault_addr = addr;

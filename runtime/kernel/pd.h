@@ -17,15 +17,29 @@ enum pd_state {
     PD_STOPPED,  // faulted; never scheduled again
 };
 
-// EL1 system registers a PD owns; switched only when the PD changes.
+// EL1 system registers a PD or vCPU owns; switched only when it changes.
+// PDs run with stage 1 off, but they are EL1 code and could set any of
+// these, so all of them are switched for every kind of thread.
 struct el1_regs {
-    uint64_t sp_el1, sp_el0, vbar, elr, spsr, esr, far, tpidr, tpidr_el0, sctlr, cpacr, cntkctl;
+    uint64_t sp_el1, sp_el0, vbar, elr, spsr, esr, far, tpidr, tpidr_el0, tpidrro_el0, sctlr,
+        cpacr, cntkctl, ttbr0, ttbr1, tcr, mair, amair, contextidr, par, afsr0, afsr1, csselr,
+        cntv_ctl, cntv_cval;
+};
+
+// FP/SIMD registers: only vCPUs may use them (PDs trap with CPTR_EL2.TFP).
+struct fpsimd {
+    uint64_t q[64];
+    uint64_t fpsr, fpcr;
 };
 
 struct pd {
     struct ctx ctx; // first: entry.S finds it through TPIDR_EL2
     struct el1_regs el1;
+    struct fpsimd fp;
     const struct sg_pd_info *info;
+    bool is_vcpu;
+    uint64_t hcr;  // HCR_EL2 while this thread runs
+    uint64_t cptr; // CPTR_EL2 while this thread runs
     struct sg_ipcbuf *ipcbuf; // physical address, the EL2 MMU is off
     enum pd_state state;
     uint64_t pending;       // notification and irq ids signalled, not yet delivered
@@ -46,8 +60,15 @@ void pd_switch(struct pd *prev, struct pd *next);
 void pd_deliver_or_wait(struct pd *p);
 // Signal ids `bits` of PD `p`.
 void pd_signal(struct pd *p, uint64_t bits);
-// Stop `p` after a fault, report it, and tell its parent.
+// Stop `p` after a fault, tell its parent, and report it on the console
+// (except a vCPU's traps, which are its VMM's daily work).
 void pd_fault(struct pd *p, uint64_t kind, uint64_t esr, uint64_t addr, uint64_t pc);
+// The child `id` of PD `parent`, or NULL.
+struct pd *pd_child(struct pd *parent, uint64_t id);
+
+// fpsimd.S
+void fpsimd_save(struct fpsimd *f);
+void fpsimd_restore(const struct fpsimd *f);
 
 static inline struct pd *pd_of_ctx(struct ctx *c)
 {

@@ -95,6 +95,71 @@ static void sys_reply(struct pd *p, uint64_t msginfo)
     p->caller = 0;
 }
 
+// The calling PD's child `id` as a vCPU, or NULL.
+static struct pd *vcpu_of(struct pd *p, uint64_t id)
+{
+    struct pd *v = pd_child(p, id);
+    return v && v->is_vcpu ? v : 0;
+}
+
+static int64_t sys_child_resume(struct pd *p, uint64_t id)
+{
+    struct pd *c = pd_child(p, id);
+    if (!c)
+        return SG_E_BADCH;
+    if (c->state != PD_STOPPED)
+        return SG_E_BUSY;
+    c->state = PD_RUNNABLE;
+    return 0;
+}
+
+static int64_t sys_vcpu_restart(struct pd *p, uint64_t id, uint64_t entry)
+{
+    struct pd *v = vcpu_of(p, id);
+    if (!v)
+        return SG_E_BADCH;
+    v->ctx.elr = entry;
+    v->ctx.spsr = 0x3c5; // EL1h, interrupts masked, as a CPU comes out of reset
+    v->state = PD_RUNNABLE;
+    return 0;
+}
+
+static int64_t sys_vcpu_stop(struct pd *p, uint64_t id)
+{
+    struct pd *v = vcpu_of(p, id);
+    if (!v)
+        return SG_E_BADCH;
+    v->state = PD_STOPPED;
+    return 0;
+}
+
+// The vCPU is not running (its VMM is), so its registers are all saved.
+static int64_t sys_vcpu_regs(struct pd *p, uint64_t id, bool write)
+{
+    struct pd *v = vcpu_of(p, id);
+    if (!v)
+        return SG_E_BADCH;
+    struct sg_vcpu_regs *r = (struct sg_vcpu_regs *)p->ipcbuf->mr;
+    if (write) {
+        memcpy(v->ctx.x, r->x, sizeof(r->x));
+        v->ctx.elr = r->pc;
+        // Only EL1h/EL1t/EL0 AArch64 modes: a guest never gets EL2.
+        uint64_t mode = r->spsr & 0x1f;
+        if (mode != 0x5 && mode != 0x4 && mode != 0x0)
+            return SG_E_BADARG;
+        v->ctx.spsr = r->spsr;
+        v->el1.sp_el1 = r->sp_el1;
+        v->el1.sp_el0 = r->sp_el0;
+    } else {
+        memcpy(r->x, v->ctx.x, sizeof(r->x));
+        r->pc = v->ctx.elr;
+        r->spsr = v->ctx.spsr;
+        r->sp_el1 = v->el1.sp_el1;
+        r->sp_el0 = v->el1.sp_el0;
+    }
+    return 0;
+}
+
 void syscall_handle(struct pd *p)
 {
     struct ctx *c = &p->ctx;
@@ -124,6 +189,19 @@ void syscall_handle(struct pd *p)
     case SG_SYS_FAULT:
         pd_fault(p, SG_FAULT_EL1, a0, c->x[1], c->x[2]);
         return;
+    case SG_SYS_CHILD_RESUME:
+        ret = sys_child_resume(p, a0);
+        break;
+    case SG_SYS_VCPU_RESTART:
+        ret = sys_vcpu_restart(p, a0, c->x[1]);
+        break;
+    case SG_SYS_VCPU_STOP:
+        ret = sys_vcpu_stop(p, a0);
+        break;
+    case SG_SYS_VCPU_READ:
+    case SG_SYS_VCPU_WRITE:
+        ret = sys_vcpu_regs(p, a0, c->x[8] == SG_SYS_VCPU_WRITE);
+        break;
     case SG_SYS_DBG_EXIT:
         kprintf("KERN|INFO: pd %s ends the run with code %ld\n", p->info->name, (int64_t)a0);
         semihost_exit((int)a0);

@@ -9,6 +9,7 @@
 #include "ctx.h"
 #include "irq.h"
 #include "pd.h"
+#include "psci.h"
 #include "sched.h"
 #include "semihost.h"
 #include "syscall.h"
@@ -39,6 +40,34 @@ static void sync_from_pd(struct pd *p)
     }
 }
 
+// A guest's traps: PSCI is the kernel's, WFI yields, everything else (MMIO
+// to emulate, system registers) stops the vCPU and goes to its VMM.
+static void sync_from_vcpu(struct pd *v)
+{
+    uint64_t esr = read_esr_el2();
+    switch (esr_ec(esr)) {
+    case EC_SMC64:
+        v->ctx.elr += 4; // a trapped SMC returns to itself; HVC to the next instruction
+        psci_handle(v);
+        break;
+    case EC_HVC64:
+        psci_handle(v);
+        break;
+    case EC_WFX:
+        v->ctx.elr += 4;
+        break;
+    case EC_IABT_LOWER:
+    case EC_DABT_LOWER: {
+        uint64_t ipa = ((read_hpfar_el2() >> 4) << 12) | (read_far_el2() & 0xfff);
+        pd_fault(v, SG_FAULT_STAGE2, esr, ipa, v->ctx.elr);
+        break;
+    }
+    default:
+        pd_fault(v, SG_FAULT_VCPU_TRAP, esr, read_far_el2(), v->ctx.elr);
+        break;
+    }
+}
+
 static struct pd *idle_until_runnable(void)
 {
     for (;;) {
@@ -60,7 +89,10 @@ struct ctx *trap_entry(struct ctx *c, uint64_t kind)
     bool rotate = false;
     switch (kind) {
     case TRAP_SYNC:
-        sync_from_pd(cur);
+        if (cur->is_vcpu)
+            sync_from_vcpu(cur);
+        else
+            sync_from_pd(cur);
         break;
     case TRAP_IRQ:
     case TRAP_FIQ:

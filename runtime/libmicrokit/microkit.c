@@ -63,6 +63,34 @@ uint64_t microkit_mr_get(unsigned mr)
     return mr < SG_MAX_MRS ? sg_ipcbuf->mr[mr] : 0;
 }
 
+void microkit_vcpu_restart(microkit_child vcpu, uint64_t entry)
+{
+    sg_hvc(SG_SYS_VCPU_RESTART, vcpu, entry, 0);
+}
+
+void microkit_vcpu_stop(microkit_child vcpu)
+{
+    sg_hvc(SG_SYS_VCPU_STOP, vcpu, 0, 0);
+}
+
+long sg_vcpu_read_regs(microkit_child vcpu, struct sg_vcpu_regs *regs)
+{
+    long r = (long)sg_hvc(SG_SYS_VCPU_READ, vcpu, 0, 0).x0;
+    const uint64_t *mr = sg_ipcbuf->mr;
+    uint64_t *out = (uint64_t *)regs;
+    for (unsigned i = 0; r == 0 && i < sizeof(*regs) / 8; i++)
+        out[i] = mr[i];
+    return r;
+}
+
+long sg_vcpu_write_regs(microkit_child vcpu, const struct sg_vcpu_regs *regs)
+{
+    const uint64_t *in = (const uint64_t *)regs;
+    for (unsigned i = 0; i < sizeof(*regs) / 8; i++)
+        sg_ipcbuf->mr[i] = in[i];
+    return (long)sg_hvc(SG_SYS_VCPU_WRITE, vcpu, 0, 0).x0;
+}
+
 _Noreturn void sg_dbg_exit(int code)
 {
     sg_hvc(SG_SYS_DBG_EXIT, (uint64_t)(int64_t)code, 0, 0);
@@ -91,7 +119,8 @@ void sg_main(struct sg_ipcbuf *ipc)
             break;
         case SG_EV_FAULT: {
             microkit_msginfo r = 0;
-            fault((microkit_child)ev.x1, ev.x2, &r);
+            if (fault((microkit_child)ev.x1, ev.x2, &r))
+                sg_hvc(SG_SYS_CHILD_RESUME, ev.x1, 0, 0);
             break;
         }
         default:

@@ -23,6 +23,12 @@
 // The kernel's debug console device kind.
 enum sg_uart_kind { SG_UART_NONE = 0, SG_UART_PL011 = 1 };
 
+// A schedulable thing: a protection domain, or one vCPU of a virtual
+// machine.  A vCPU's parent is its VMM and its child_id the vCPU id; it has
+// no program (entry, stack and IPC buffer are 0) and waits, stopped, until
+// the VMM restarts it.
+enum sg_pd_kind { SG_KIND_PD = 0, SG_KIND_VCPU = 1 };
+
 // What one id of a PD's channel namespace refers to.
 enum sg_end_kind { SG_END_NONE = 0, SG_END_CHANNEL = 1, SG_END_IRQ = 2 };
 
@@ -50,7 +56,8 @@ struct sg_pd_info {
     uint8_t parent;              // PD index or SG_NO_PARENT
     uint8_t child_id;            // this PD's id in its parent's namespace
     uint8_t passive;             // 1: never scheduled unless called
-    uint32_t reserved;
+    uint8_t kind;                // enum sg_pd_kind
+    uint8_t reserved[3];
     struct sg_end ends[SG_MAX_ENDS];
 };
 
@@ -76,6 +83,7 @@ struct sg_bootinfo {
 _Static_assert(sizeof(struct sg_end) == 8, "sg_end layout");
 _Static_assert(__builtin_offsetof(struct sg_pd_info, entry) == 64, "sg_pd_info.entry");
 _Static_assert(__builtin_offsetof(struct sg_pd_info, priority) == 104, "sg_pd_info.priority");
+_Static_assert(__builtin_offsetof(struct sg_pd_info, kind) == 108, "sg_pd_info.kind");
 _Static_assert(__builtin_offsetof(struct sg_pd_info, ends) == 112, "sg_pd_info.ends");
 _Static_assert(sizeof(struct sg_pd_info) == 112 + 8 * SG_MAX_ENDS, "sg_pd_info layout");
 _Static_assert(__builtin_offsetof(struct sg_bootinfo, ram_base) == 24, "sg_bootinfo.ram_base");

@@ -20,6 +20,12 @@ enum sg_sys {
     SG_SYS_REPLY_WAIT = 6, // x0 = reply msginfo, then as SG_SYS_WAIT
     SG_SYS_FAULT = 7,      // x0 = ESR_EL1, x1 = FAR_EL1, x2 = ELR_EL1 (libmicrokit's vectors)
     SG_SYS_DBG_EXIT = 8,   // x0 = exit code: end the whole run (debug kernels, tests)
+    // A parent's control of its children (child PDs and vCPUs), by child id:
+    SG_SYS_CHILD_RESUME = 9,  // x0 = child: run a faulted child again where it stopped
+    SG_SYS_VCPU_RESTART = 10, // x0 = vcpu, x1 = entry: (re)start at entry, EL1h, masked
+    SG_SYS_VCPU_STOP = 11,    // x0 = vcpu
+    SG_SYS_VCPU_READ = 12,    // x0 = vcpu: registers -> mr[] as struct sg_vcpu_regs
+    SG_SYS_VCPU_WRITE = 13,   // x0 = vcpu: mr[] as struct sg_vcpu_regs -> registers
 };
 
 // What SG_SYS_WAIT returns in x0.
@@ -40,9 +46,21 @@ enum sg_event {
 
 // Fault kinds reported in mr[3] of SG_EV_FAULT and on the console.
 enum sg_fault_kind {
-    SG_FAULT_STAGE2 = 1, // access outside the PD's maps
-    SG_FAULT_EL1 = 2,    // exception the PD's own EL1 vectors reported
+    SG_FAULT_STAGE2 = 1,    // access outside the PD's (or VM's) maps: mr[1] = the IPA
+    SG_FAULT_EL1 = 2,       // exception the PD's own EL1 vectors reported
+    SG_FAULT_VCPU_TRAP = 3, // a vCPU trapped on something for its VMM (ESR says what)
+    SG_FAULT_VCPU_OFF = 4,  // a vCPU asked PSCI for SYSTEM_OFF/RESET: mr[1] = function id
 };
+
+// A vCPU's registers as SG_SYS_VCPU_READ/WRITE move them through mr[].
+struct sg_vcpu_regs {
+    uint64_t x[31];
+    uint64_t pc;
+    uint64_t spsr;
+    uint64_t sp_el1;
+    uint64_t sp_el0;
+};
+_Static_assert(sizeof(struct sg_vcpu_regs) == 35 * 8, "sg_vcpu_regs layout");
 
 // One 4 KiB page per PD, mapped read-write at ipcbuf_va.
 struct sg_ipcbuf {
