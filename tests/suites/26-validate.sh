@@ -102,3 +102,16 @@ C
     not_ok "config ABI: include/$pd.h compiles for host and aarch64"
   fi
 done
+
+# --- a user's own base device tree ---------------------------------------------
+if "$SYSGEN" --guest-dir tests/fixtures/guest -o "$work/custom" tests/fixtures/custom_base.yaml; then
+  dtb=$work/custom/generated/guests/mine.dtb
+  check "base_dts: the user's tree is the base" \
+    test "$(fdtget "$dtb" / model)" = "my own guest board"
+  check "base_dts: the user's node is kept" \
+    test "$(fdtget "$dtb" /my-device@9100000 compatible)" = "example,my-device"
+  check "base_dts: sysgen's overlay is applied on top" \
+    test "$(fdtget "$dtb" /chosen sysgen,guest)" = "mine"
+else
+  not_ok "base_dts: builds"
+fi
