@@ -6,6 +6,7 @@
 #include "check.h"
 #include "board.h"
 #include "check_shape.h"
+#include "dt.h"
 #include "strbuf.h"
 #include "units.h"
 
@@ -552,6 +553,30 @@ static void rule_memory_too_small(struct system *sys)
     }
 }
 
+// base-dts: the guest's base device tree (its own, or the board's)
+// compiles; the blob is kept for emit.
+static void rule_base_dts(struct system *sys)
+{
+    if (!sys->board)
+        return;
+    for (size_t i = 0; i < sys->nguests; i++) {
+        struct guest *g = &sys->guests[i];
+        const char *path = g->base_dts ? g->base_dts : sys->board->guest_base_dts;
+        struct pos where = g->base_dts ? g->base_dts_pos : (struct pos){sys->board->file, 1, 1};
+        if (!g->name || (g->base_dts && access(g->base_dts, R_OK) != 0))
+            continue; // reported by file-missing
+        struct strbuf why;
+        sb_init(&why);
+        g->base_dtb = dts_compile(path, &g->base_dtb_size, &why);
+        if (!g->base_dtb) {
+            while (why.len && why.data[why.len - 1] == '\n')
+                why.data[--why.len] = '\0';
+            error_at(where, "base device tree '%s' does not compile:\n%s", path, why.data);
+        }
+        sb_free(&why);
+    }
+}
+
 // board-device: the board has the hardware a guest's device needs.
 static void rule_board_device(struct system *sys)
 {
@@ -621,6 +646,7 @@ static const struct rule rules[] = {
     {"memory-over-board", rule_memory_over_board},
     {"file-missing", rule_file_missing},
     {"memory-too-small", rule_memory_too_small},
+    {"base-dts", rule_base_dts},
     {"board-device", rule_board_device},
     {"runtime-limits", rule_runtime_limits},
 };
@@ -674,6 +700,7 @@ void system_free(struct system *sys)
         free(g->initrd_path);
         free(g->bootargs);
         free(g->base_dts);
+        free(g->base_dtb);
         free(g->partition);
     }
     free(sys->guests);

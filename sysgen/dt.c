@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "dt.h"
 #include "diag.h"
+#include "tool.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include <libfdt.h>
 #include <stdlib.h>
@@ -164,4 +169,36 @@ void *dt_to_fdt(const struct dt_node *root, size_t *size)
     }
     fatal_error("device tree blob larger than 16 MiB");
     return NULL;
+}
+
+void *dts_compile(const char *path, size_t *size, struct strbuf *errors)
+{
+    char tmp[] = "/tmp/sysgen-dtb-XXXXXX";
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        sb_printf(errors, "cannot create a temporary file: %s", strerror(errno));
+        return NULL;
+    }
+    close(fd);
+    const char *argv[] = {"dtc", "-q", "-I", "dts", "-O", "dtb", "-o", tmp, path, NULL};
+    struct strbuf blob;
+    sb_init(&blob);
+    bool ok = run_tool_output(argv, errors);
+    FILE *f = ok ? fopen(tmp, "rb") : NULL;
+    if (f) {
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+            sb_add(&blob, buf, n);
+        fclose(f);
+    }
+    unlink(tmp);
+    if (!f) {
+        if (ok)
+            sb_printf(errors, "cannot read what dtc wrote");
+        sb_free(&blob);
+        return NULL;
+    }
+    *size = blob.len;
+    return sb_steal(&blob);
 }

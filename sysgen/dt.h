@@ -41,4 +41,8 @@ void dt_to_dts(const struct dt_node *root, const char *header, bool plugin, stru
 // A flattened tree; NULL after reporting a libfdt error.  Caller frees.
 void *dt_to_fdt(const struct dt_node *root, size_t *size);
 
+// Compile a DTS file with dtc into a blob (caller frees).  NULL when dtc
+// fails or cannot run; what it said is appended to `errors`.
+void *dts_compile(const char *path, size_t *size, struct strbuf *errors);
+
 #endif

@@ -3,7 +3,8 @@
 // sysgen decided for that guest: its memory, /chosen (bootargs, initrd,
 // stdout, name) and one virtio-mmio node per device it has, nothing more.
 // It is applied with libfdt to the board's base guest tree (GIC, timer,
-// PSCI, CPUs), or to the guest's own base_dts, to give the final DTB.
+// PSCI, CPUs), or to the guest's own base_dts, both compiled by check, to
+// give the final DTB.
 #include "dt.h"
 #include "emit.h"
 #include "layout.h"
@@ -84,40 +85,6 @@ static struct dt_node *guest_overlay(const struct system *sys, const struct gues
     return root;
 }
 
-static void *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fatal_error("cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct strbuf sb;
-    sb_init(&sb);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-        sb_add(&sb, buf, n);
-    fclose(f);
-    *size = sb.len;
-    return sb_steal(&sb);
-}
-
-// base DTS -> DTB with dtc, into the stage (it is removed afterwards).
-static void *compile_base(const char *dts, struct output *out, const char *guest, size_t *size)
-{
-    char *rel = xasprintf(".base-%s.dtb", guest);
-    char *dtb = out_path(out, rel);
-    const char *argv[] = {"dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, dts, NULL};
-    void *blob = NULL;
-    if (dtb && run_tool(argv))
-        blob = read_file(dtb, size);
-    if (dtb)
-        remove(dtb);
-    free(dtb);
-    free(rel);
-    return blob;
-}
-
 static void *apply_overlay(const void *base, size_t base_size, const void *ovl, size_t ovl_size,
                            const char *guest, size_t *size)
 {
@@ -151,7 +118,7 @@ static bool emit_guest(const struct system *sys, const struct guest *g, struct o
                           sys->path, g->name);
     dt_to_dts(ovl, hdr, true, &dts);
     free(hdr);
-    size_t ovl_size = 0, base_size = 0, dtb_size = 0;
+    size_t ovl_size = 0, dtb_size = 0;
     void *blob = dt_to_fdt(ovl, &ovl_size);
     dt_free(ovl);
     char *p_dts = xasprintf("generated/guests/%s.overlay.dts", g->name);
@@ -159,18 +126,14 @@ static bool emit_guest(const struct system *sys, const struct guest *g, struct o
     char *p_dtb = xasprintf("generated/guests/%s.dtb", g->name);
     bool ok = blob && out_write(out, p_dts, dts.data, dts.len) &&
               out_write(out, p_dtbo, blob, ovl_size);
-    void *base = NULL, *final = NULL;
+    void *final = NULL;
     if (ok)
-        base = compile_base(g->base_dts ? g->base_dts : sys->board->guest_base_dts, out, g->name,
-                            &base_size);
-    if (base)
-        final = apply_overlay(base, base_size, blob, ovl_size, g->name, &dtb_size);
+        final = apply_overlay(g->base_dtb, g->base_dtb_size, blob, ovl_size, g->name, &dtb_size);
     if (final && dtb_size > 2 * MiB) {
         fatal_error("the device tree of guest '%s' is larger than 2 MiB", g->name);
         ok = false;
     }
     ok = ok && final && out_write(out, p_dtb, final, dtb_size);
-    free(base);
     free(final);
     free(blob);
     free(p_dts);

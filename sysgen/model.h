@@ -83,6 +83,8 @@ struct guest {
     char *bootargs;
     char *base_dts;             // NULL: the board's base guest tree
     struct pos base_dts_pos;
+    void *base_dtb;             // the base tree, compiled by check
+    size_t base_dtb_size;
     bool console, block, net, vsock;
     struct pos console_pos, block_pos, net_pos, vsock_pos;
     char *partition;

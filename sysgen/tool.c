@@ -14,7 +14,7 @@
 
 extern char **environ;
 
-bool run_tool(const char *const argv[])
+bool run_tool_output(const char *const argv[], struct strbuf *output)
 {
     char tmpl[] = "/tmp/sysgen-tool-XXXXXX";
     int fd = mkstemp(tmpl);
@@ -40,7 +40,13 @@ bool run_tool(const char *const argv[])
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (!ok) {
+    if (!ok && output) {
+        char buf[4096];
+        ssize_t n;
+        lseek(fd, 0, SEEK_SET);
+        while ((n = read(fd, buf, sizeof(buf))) > 0 && output->len < 16384)
+            sb_add(output, buf, (size_t)n);
+    } else if (!ok) {
         struct strbuf cmd, out;
         sb_init(&cmd);
         sb_init(&out);
@@ -58,4 +64,9 @@ bool run_tool(const char *const argv[])
     }
     close(fd);
     return ok;
+}
+
+bool run_tool(const char *const argv[])
+{
+    return run_tool_output(argv, NULL);
 }

@@ -9,5 +9,9 @@
 // Run argv[0] with `argv` (NULL-terminated).  On failure report the tool,
 // its exit status and what it printed, and return false.
 bool run_tool(const char *const argv[]);
+// The same, but a tool that runs and fails is not reported: what it
+// printed goes to `output` for the caller to report in its own words.
+struct strbuf;
+bool run_tool_output(const char *const argv[], struct strbuf *output);
 
 #endif
