@@ -55,8 +55,8 @@ static void read_partition(struct system *sys, const struct node *n, struct part
     rule_unknown_key(n, &schema_partition);
     get_string(n, &schema_partition, "name", &p->name, NULL);
     get_size(n, &schema_partition, "size", &p->size, &p->size_pos);
-    p->start_given = map_get(n, "start") &&
-                     get_size(n, &schema_partition, "start", &p->start, &p->start_pos);
+    p->start_given =
+        map_get(n, "start") && get_size(n, &schema_partition, "start", &p->start, &p->start_pos);
     char *format = NULL;
     struct pos fpos;
     if (get_string(n, &schema_partition, "format", &format, &fpos) && strcmp(format, "fat") != 0)
@@ -66,8 +66,7 @@ static void read_partition(struct system *sys, const struct node *n, struct part
     if (get_string(n, &schema_partition, "label", &p->label, &lpos)) {
         bool ok = strlen(p->label) >= 1 && strlen(p->label) <= 11;
         for (const char *c = p->label; ok && *c; c++)
-            ok = isupper((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_' ||
-                 *c == '-';
+            ok = isupper((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '_' || *c == '-';
         if (!ok)
             error_at(lpos, "bad FAT label '%s': 1 to 11 of A-Z, 0-9, '_' and '-'", p->label);
     } else if (p->name) {
@@ -147,8 +146,8 @@ static void read_guest(const struct node *n, struct guest *g)
         if (map_get(dev, "mac") && get_string(dev, &schema_net, "mac", &mac, &g->mac_pos)) {
             g->mac_given = parse_mac(mac, g->mac);
             if (!g->mac_given)
-                error_at(g->mac_pos, "malformed MAC '%s': write six hex pairs like 52:54:00:12:34:56",
-                         mac);
+                error_at(g->mac_pos,
+                         "malformed MAC '%s': write six hex pairs like 52:54:00:12:34:56", mac);
         }
         free(mac);
     }
@@ -328,8 +327,9 @@ static void rule_duplicate_cid(struct system *sys)
         for (size_t j = 0; j < i; j++)
             if (sys->guests[i].cid_given && sys->guests[j].cid_given &&
                 sys->guests[i].cid == sys->guests[j].cid) {
-                error_at(sys->guests[i].cid_pos, "duplicate CID %u: guest '%s' has it too (line %d)",
-                         sys->guests[i].cid, sys->guests[j].name ? sys->guests[j].name : "?",
+                error_at(sys->guests[i].cid_pos,
+                         "duplicate CID %u: guest '%s' has it too (line %d)", sys->guests[i].cid,
+                         sys->guests[j].name ? sys->guests[j].name : "?",
                          sys->guests[j].cid_pos.line);
                 break;
             }
@@ -412,8 +412,7 @@ static void rule_partitions_fit(struct system *sys)
                          format_size(p->start, a), d->parts[i - 1].name);
         }
         if (p->start + p->size < p->start || p->start + p->size > d->size) {
-            error_at(p->size_pos,
-                     "partition '%s' ends at %s, past the end of the %s disk", p->name,
+            error_at(p->size_pos, "partition '%s' ends at %s, past the end of the %s disk", p->name,
                      format_size(p->start + p->size, a), format_size(d->size, b));
             return;
         }
@@ -523,8 +522,8 @@ static void rule_file_missing(struct system *sys)
             for (size_t k = 0; k < j; k++) {
                 char *x = xstrdup(p->files[j]), *y = xstrdup(p->files[k]);
                 if (strcmp(basename(x), basename(y)) == 0)
-                    error_at(p->file_pos[j], "two files named '%s' in partition '%s'",
-                             basename(x), p->name);
+                    error_at(p->file_pos[j], "two files named '%s' in partition '%s'", basename(x),
+                             p->name);
                 free(x);
                 free(y);
             }

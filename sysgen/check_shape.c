@@ -47,9 +47,10 @@ bool rule_wrong_type(const struct node *n, const char *key, enum value_type t)
 {
     if (has_type(n, t))
         return true;
-    const char *found = scalar_is_null(n) ? "nothing" : n->kind == NODE_SCALAR ? "a scalar"
-                        : n->kind == NODE_MAP                                   ? "a mapping"
-                                                                                : "a list";
+    const char *found = scalar_is_null(n)        ? "nothing"
+                        : n->kind == NODE_SCALAR ? "a scalar"
+                        : n->kind == NODE_MAP    ? "a mapping"
+                                                 : "a list";
     if (t == T_MAP && scalar_is_null(n))
         error_at(n->pos, "'%s' must be %s, not %s (write '%s: {}' for the defaults)", key,
                  value_type_name(t), found, key);
@@ -108,8 +109,8 @@ static const struct node *typed_value(const struct node *map, const struct objec
     return rule_wrong_type(n, key, t) ? n : NULL;
 }
 
-bool get_string(const struct node *map, const struct object_spec *spec, const char *key,
-                char **out, struct pos *pos)
+bool get_string(const struct node *map, const struct object_spec *spec, const char *key, char **out,
+                struct pos *pos)
 {
     const struct key_spec *ks = schema_find(spec, key);
     const struct node *n = typed_value(map, spec, key, T_STRING);
@@ -141,8 +142,7 @@ bool get_uint(const struct node *map, const struct object_spec *spec, const char
     if (!n)
         return false;
     if (!parse_uint(n->text, out)) {
-        error_at(n->pos, "'%s' must be a whole number (decimal or 0x hex), not '%s'", key,
-                 n->text);
+        error_at(n->pos, "'%s' must be a whole number (decimal or 0x hex), not '%s'", key, n->text);
         return false;
     }
     if (pos)

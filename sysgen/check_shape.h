@@ -25,8 +25,8 @@ bool rule_bad_name(const struct node *n, const char *key, size_t max);
 // Typed getters: read `key` of `map`; report missing/wrong type/bad syntax
 // by the rules above.  They return false when the value is absent or bad,
 // leaving *out unchanged.  `pos` (optional) receives the value's position.
-bool get_string(const struct node *map, const struct object_spec *spec, const char *key,
-                char **out, struct pos *pos);
+bool get_string(const struct node *map, const struct object_spec *spec, const char *key, char **out,
+                struct pos *pos);
 bool get_size(const struct node *map, const struct object_spec *spec, const char *key,
               uint64_t *out, struct pos *pos);
 bool get_uint(const struct node *map, const struct object_spec *spec, const char *key,

@@ -3,10 +3,22 @@
 
 #include <sysgen/config.h>
 
-#define FIELD(T, f, type) {#f, offsetof(T, f), type, 0, NULL}
-#define STR(T, f)         {#f, offsetof(T, f), F_STR, sizeof(((T *)0)->f), NULL}
-#define SUB(T, f, d)      {#f, offsetof(T, f), F_STRUCT, 0, &d}
-#define ARR(T, f, d)      {#f, offsetof(T, f), F_ARRAY, sizeof(((T *)0)->f) / d.size, &d}
+#define FIELD(T, f, type)                                                                          \
+    {                                                                                              \
+#f, offsetof(T, f), type, 0, NULL                                                          \
+    }
+#define STR(T, f)                                                                                  \
+    {                                                                                              \
+#f, offsetof(T, f), F_STR, sizeof(((T *)0)->f), NULL                                       \
+    }
+#define SUB(T, f, d)                                                                               \
+    {                                                                                              \
+#f, offsetof(T, f), F_STRUCT, 0, &d                                                        \
+    }
+#define ARR(T, f, d)                                                                               \
+    {                                                                                              \
+#f, offsetof(T, f), F_ARRAY, sizeof(((T *)0)->f) / d.size, &d                              \
+    }
 #define TYPE(var, T, ...)                                                                          \
     static const struct field_desc var##_fields[] = {__VA_ARGS__};                                 \
     static const struct type_desc var = {#T, sizeof(T), var##_fields,                              \
@@ -72,13 +84,13 @@ TYPE(net_copy_d, struct sysgen_net_copy_config, SUB(net_copy_t, header, header_d
      SUB(net_copy_t, virt, conn_d), SUB(net_copy_t, client, conn_d));
 TYPE(vmm_d, struct sysgen_vmm_config, SUB(vmm_t, header, header_d), STR(vmm_t, guest_name),
      FIELD(vmm_t, ram_vaddr, F_U64), FIELD(vmm_t, ram_gpa, F_U64), FIELD(vmm_t, ram_size, F_U64),
-     FIELD(vmm_t, kernel_gpa, F_U64), FIELD(vmm_t, dtb_gpa, F_U64),
-     FIELD(vmm_t, initrd_gpa, F_U64), FIELD(vmm_t, initrd_size, F_U64),
-     FIELD(vmm_t, num_vcpus, F_U32), SUB(vmm_t, console, slot_d), SUB(vmm_t, console_tx, conn_d),
-     SUB(vmm_t, console_rx, conn_d), SUB(vmm_t, block, slot_d), SUB(vmm_t, block_conn, conn_d),
-     FIELD(vmm_t, block_capacity, F_U64), SUB(vmm_t, net, slot_d), FIELD(vmm_t, mac, F_MAC),
-     SUB(vmm_t, net_rx, conn_d), SUB(vmm_t, net_tx, conn_d), SUB(vmm_t, vsock, slot_d),
-     FIELD(vmm_t, cid, F_U32), FIELD(vmm_t, num_peers, F_U32), ARR(vmm_t, peers, peer_d));
+     FIELD(vmm_t, kernel_gpa, F_U64), FIELD(vmm_t, dtb_gpa, F_U64), FIELD(vmm_t, initrd_gpa, F_U64),
+     FIELD(vmm_t, initrd_size, F_U64), FIELD(vmm_t, num_vcpus, F_U32), SUB(vmm_t, console, slot_d),
+     SUB(vmm_t, console_tx, conn_d), SUB(vmm_t, console_rx, conn_d), SUB(vmm_t, block, slot_d),
+     SUB(vmm_t, block_conn, conn_d), FIELD(vmm_t, block_capacity, F_U64), SUB(vmm_t, net, slot_d),
+     FIELD(vmm_t, mac, F_MAC), SUB(vmm_t, net_rx, conn_d), SUB(vmm_t, net_tx, conn_d),
+     SUB(vmm_t, vsock, slot_d), FIELD(vmm_t, cid, F_U32), FIELD(vmm_t, num_peers, F_U32),
+     ARR(vmm_t, peers, peer_d));
 
 static const struct {
     uint16_t kind;

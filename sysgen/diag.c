@@ -78,8 +78,7 @@ static void format_all(struct strbuf *sb)
         const struct diag *d = &diags[i];
         const char *lvl = d->level == DIAG_ERROR ? "error" : "warning";
         if (d->pos.line > 0)
-            sb_printf(sb, "%s:%d:%d: %s: %s\n", d->pos.file, d->pos.line, d->pos.col, lvl,
-                      d->msg);
+            sb_printf(sb, "%s:%d:%d: %s: %s\n", d->pos.file, d->pos.line, d->pos.col, lvl, d->msg);
         else
             sb_printf(sb, "%s: %s: %s\n", d->pos.file ? d->pos.file : "sysgen", lvl, d->msg);
     }

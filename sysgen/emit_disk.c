@@ -87,8 +87,8 @@ static bool format_partition(const struct system *sys, const struct partition *p
     snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(p->size / KiB));
     // --invariant: fixed times in the boot sector and label entry (mkfs.fat
     // 4.2 ignores SOURCE_DATE_EPOCH there); -i still sets our volume id.
-    const char *argv[] = {"mkfs.fat", "--invariant", "-F", bits, "-n",   p->label, "-i",
-                          volid,      "-h",          hidden, offset, img, kib,      NULL};
+    const char *argv[] = {"mkfs.fat", "--invariant", "-F",   bits,   "-n", p->label, "-i",
+                          volid,      "-h",          hidden, offset, img,  kib,      NULL};
     return run_tool(argv);
 }
 

@@ -124,8 +124,8 @@ static bool emit_guest(const struct system *sys, const struct guest *g, struct o
     char *p_dts = xasprintf("generated/guests/%s.overlay.dts", g->name);
     char *p_dtbo = xasprintf("generated/guests/%s.dtbo", g->name);
     char *p_dtb = xasprintf("generated/guests/%s.dtb", g->name);
-    bool ok = blob && out_write(out, p_dts, dts.data, dts.len) &&
-              out_write(out, p_dtbo, blob, ovl_size);
+    bool ok =
+        blob && out_write(out, p_dts, dts.data, dts.len) && out_write(out, p_dtbo, blob, ovl_size);
     void *final = NULL;
     if (ok)
         final = apply_overlay(g->base_dtb, g->base_dtb_size, blob, ovl_size, g->name, &dtb_size);

@@ -216,7 +216,8 @@ static void json_pd(const struct system *sys, const struct pd *pd, struct strbuf
         json_str(sb, m->mr->name);
         sb_puts(sb, ", \"vaddr\": ");
         json_hex(sb, m->vaddr);
-        sb_printf(sb, ", \"perms\": \"%s\", \"cached\": %s}", m->perms, m->cached ? "true" : "false");
+        sb_printf(sb, ", \"perms\": \"%s\", \"cached\": %s}", m->perms,
+                  m->cached ? "true" : "false");
     }
     sb_puts(sb, "]");
     KEY("irqs");
@@ -278,7 +279,8 @@ void emit_manifest(const struct system *sys, struct strbuf *sb)
     sb_puts(sb, "[");
     for (size_t i = 0; i < l->nchannels; i++) {
         const struct channel *c = &l->channels[i];
-        sb_printf(sb, "%s\n    {\"a\": \"%s\", \"id_a\": %u, \"b\": \"%s\", \"id_b\": %u, \"what\": ",
+        sb_printf(sb,
+                  "%s\n    {\"a\": \"%s\", \"id_a\": %u, \"b\": \"%s\", \"id_b\": %u, \"what\": ",
                   i ? "," : "", c->a->name, c->id_a, c->b->name, c->id_b);
         json_str(sb, c->why);
         sb_puts(sb, "}");

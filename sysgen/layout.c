@@ -51,8 +51,9 @@ static struct memory_region *new_region(struct builder *b, char *name, uint64_t 
     if (at + size > l->pool_end || at + size < at) {
         char s[32];
         if (!b->failed)
-            error_at(pos, "out of RAM placing memory region '%s' (%s): the board has too little "
-                          "left after the guests",
+            error_at(pos,
+                     "out of RAM placing memory region '%s' (%s): the board has too little "
+                     "left after the guests",
                      name, format_size(size, s));
         b->failed = true;
     } else {
@@ -159,8 +160,8 @@ enum data_flow { ONE_WAY, BOTH_WAYS };
 // consumer reads (or both write, for block reads), and a channel.  Fills
 // both sides' view of it.
 static void connect(struct builder *b, struct pd *p, struct pd *c, const char *name,
-                    uint64_t data_size, enum data_flow flow, struct pos pos,
-                    struct sysgen_conn *pv, struct sysgen_conn *cv)
+                    uint64_t data_size, enum data_flow flow, struct pos pos, struct sysgen_conn *pv,
+                    struct sysgen_conn *cv)
 {
     struct memory_region *q = new_region(b, xasprintf("%s_queue", name), QUEUE_REGION_SIZE, pos);
     struct memory_region *d = new_region(b, xasprintf("%s_data", name), data_size, pos);
@@ -308,7 +309,7 @@ static void derive_mac(const struct system *sys, struct guest *g)
         for (int i = 0; i < 6; i++)
             g->mac[i] = (uint8_t)(h >> (8 * i));
         g->mac[0] = (uint8_t)((g->mac[0] & 0xfc) | 0x02); // locally administered, unicast
-        h = fnv1a("+", h);                               // on a clash, walk on
+        h = fnv1a("+", h);                                // on a clash, walk on
     } while (mac_taken(sys, g, g->mac));
 }
 
@@ -367,8 +368,10 @@ static void build_vmm(struct builder *b, struct guest *g, struct memory_region *
         struct sysgen_serial_client *rcl = &rc->clients[rc->num_clients++];
         char *n1 = xasprintf("serial_tx_%s", g->name), *n2 = xasprintf("serial_rx_%s", g->name);
         slot(bd, SLOT_CONSOLE, &vc->console);
-        connect(b, vmm, tx, n1, SERIAL_DATA_SIZE, ONE_WAY, g->console_pos, &vc->console_tx, &tcl->conn);
-        connect(b, rx, vmm, n2, SERIAL_DATA_SIZE, ONE_WAY, g->console_pos, &rcl->conn, &vc->console_rx);
+        connect(b, vmm, tx, n1, SERIAL_DATA_SIZE, ONE_WAY, g->console_pos, &vc->console_tx,
+                &tcl->conn);
+        connect(b, rx, vmm, n2, SERIAL_DATA_SIZE, ONE_WAY, g->console_pos, &rcl->conn,
+                &vc->console_rx);
         snprintf(tcl->name, sizeof(tcl->name), "%s", g->name);
         snprintf(rcl->name, sizeof(rcl->name), "%s", g->name);
         free(n1);

@@ -74,7 +74,15 @@ struct options {
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-    enum { OPT_CHECK = 256, OPT_GUEST_DIR, OPT_SDF, OPT_COMPONENTS, OPT_DUMP, OPT_VERSION, OPT_REF };
+    enum {
+        OPT_CHECK = 256,
+        OPT_GUEST_DIR,
+        OPT_SDF,
+        OPT_COMPONENTS,
+        OPT_DUMP,
+        OPT_VERSION,
+        OPT_REF
+    };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"check", no_argument, NULL, OPT_CHECK},
@@ -174,8 +182,7 @@ static int compile(const struct options *o)
     } else if (!o->check_only) {
         char *dir = o->out_dir ? xstrdup(o->out_dir) : xasprintf("build/%s", sys->name);
         struct output out = {0};
-        if (!make_dirs(dir) || !out_begin(&out, dir) || !emit_all(sys, &out) ||
-            !out_commit(&out)) {
+        if (!make_dirs(dir) || !out_begin(&out, dir) || !emit_all(sys, &out) || !out_commit(&out)) {
             out_abort(&out);
             rc = EXIT_USAGE;
         }

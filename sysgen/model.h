@@ -21,18 +21,18 @@
 // A device the runtime drives natively (UART, disk controller, NIC).
 struct board_device {
     bool present;
-    char *driver;     // names the driver component: serial_<driver>.elf, ...
-    char *qemu_device;// how --run-qemu attaches it (QEMU boards only)
+    char *driver;      // names the driver component: serial_<driver>.elf, ...
+    char *qemu_device; // how --run-qemu attaches it (QEMU boards only)
     uint64_t base, size;
-    uint32_t irq;     // GIC INTID
+    uint32_t irq; // GIC INTID
 };
 
 struct board {
     char *name;
-    char *dir;        // where board.yaml lives: relative files resolve here
-    char *file;       // board.yaml itself (diagnostics point into it)
+    char *dir;  // where board.yaml lives: relative files resolve here
+    char *file; // board.yaml itself (diagnostics point into it)
     uint64_t ram_base, ram_size;
-    uint64_t runtime_size;   // RAM kept for kernel, loader and the image in transit
+    uint64_t runtime_size; // RAM kept for kernel, loader and the image in transit
     uint32_t gic_version;
     uint64_t gicd_base, gicr_base;
     struct board_device uart, block, net;
@@ -41,7 +41,7 @@ struct board {
     uint64_t guest_ram_base;
     uint64_t guest_virtio_base, guest_virtio_stride;
     uint32_t guest_virtio_count, guest_virtio_first_irq;
-    char *guest_base_dts;    // path
+    char *guest_base_dts; // path
     // How --run-qemu starts it (empty for real hardware).
     char *qemu_machine, *qemu_cpu;
     uint64_t qemu_memory;
@@ -59,8 +59,8 @@ struct partition {
     char **files;   // host files to copy into the root directory
     struct pos *file_pos;
     size_t nfiles;
-    int index;                  // MBR slot, 1-based
-    const struct guest *user;   // the guest whose block device this is
+    int index;                // MBR slot, 1-based
+    const struct guest *user; // the guest whose block device this is
 };
 
 struct disk {
@@ -74,16 +74,16 @@ struct disk {
 struct guest {
     char *name;
     struct pos pos, memory_pos;
-    char *kernel, *initrd;      // as written ("default" or a path)
+    char *kernel, *initrd; // as written ("default" or a path)
     struct pos kernel_pos, initrd_pos;
     char *kernel_path, *initrd_path; // resolved host paths
     uint64_t kernel_size, initrd_size;
     uint64_t kernel_text_offset, kernel_image_size; // from the arm64 Image header
     uint64_t memory;
     char *bootargs;
-    char *base_dts;             // NULL: the board's base guest tree
+    char *base_dts; // NULL: the board's base guest tree
     struct pos base_dts_pos;
-    void *base_dtb;             // the base tree, compiled by check
+    void *base_dtb; // the base tree, compiled by check
     size_t base_dtb_size;
     bool console, block, net, vsock;
     struct pos console_pos, block_pos, net_pos, vsock_pos;
@@ -108,7 +108,7 @@ struct memory_region {
     char *name;
     uint64_t size, paddr;
     uint64_t page_size;
-    bool device;  // MMIO: fixed address, never allocated from RAM
+    bool device;    // MMIO: fixed address, never allocated from RAM
     struct pos pos; // the YAML it came from
 };
 
@@ -152,7 +152,7 @@ struct pd {
     struct guest *guest; // VMM and copier: the guest served
     // VMM only: the virtual machine it runs
     struct memory_region *guest_ram;
-    void *config;        // the sysgen_*_config bytes for this PD
+    void *config; // the sysgen_*_config bytes for this PD
     size_t config_size;
 };
 
@@ -175,9 +175,9 @@ struct layout {
 };
 
 struct system {
-    char *name;  // the YAML file's base name without extension
-    char *path;  // the YAML file as given
-    char *dir;   // its directory: relative paths in it resolve here
+    char *name; // the YAML file's base name without extension
+    char *path; // the YAML file as given
+    char *dir;  // its directory: relative paths in it resolve here
     char *board_name;
     struct pos board_pos;
     struct board *board;

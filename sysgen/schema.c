@@ -5,7 +5,8 @@
 
 #define SPEC(name, what, ...)                                                                      \
     static const struct key_spec name##_keys[] = {__VA_ARGS__};                                    \
-    const struct object_spec name = {what, name##_keys, sizeof(name##_keys) / sizeof(name##_keys[0])}
+    const struct object_spec name = {what, name##_keys,                                            \
+                                     sizeof(name##_keys) / sizeof(name##_keys[0])}
 
 SPEC(schema_system, "system",
      {"board", T_NAME, true, "board data file to build for (boards/<board>/board.yaml)"},
@@ -36,11 +37,12 @@ SPEC(schema_guest, "guest", {"name", T_NAME, true, "the guest's name, also its V
 const struct object_spec schema_console = {"console", NULL, 0}; // takes no keys yet
 SPEC(schema_block, "block", {"partition", T_NAME, true, "name of the partition this guest sees"}, );
 SPEC(schema_net, "net", {"mac", T_STRING, false, "unicast MAC; default: derived from names"}, );
-SPEC(schema_vsock, "vsock", {"cid", T_UINT, false, "context id, 3 or more; default: the lowest free one"}, );
+SPEC(schema_vsock, "vsock",
+     {"cid", T_UINT, false, "context id, 3 or more; default: the lowest free one"}, );
 
 const struct object_spec *const schema_all[] = {
-    &schema_system, &schema_disk, &schema_partition, &schema_guest,
-    &schema_console, &schema_block, &schema_net,     &schema_vsock,
+    &schema_system,  &schema_disk,  &schema_partition, &schema_guest,
+    &schema_console, &schema_block, &schema_net,       &schema_vsock,
 };
 const size_t schema_all_count = sizeof(schema_all) / sizeof(schema_all[0]);
 

@@ -9,12 +9,12 @@
 #include <stddef.h>
 
 enum value_type {
-    T_STRING,  // a scalar used as text
-    T_NAME,    // an identifier: [a-z][a-z0-9_]*
-    T_SIZE,    // "256 MiB", 0x1000, 4096
-    T_UINT,    // a decimal or 0x number
-    T_MAP,     // a mapping (device blocks, disk)
-    T_LIST,    // a sequence
+    T_STRING, // a scalar used as text
+    T_NAME,   // an identifier: [a-z][a-z0-9_]*
+    T_SIZE,   // "256 MiB", 0x1000, 4096
+    T_UINT,   // a decimal or 0x number
+    T_MAP,    // a mapping (device blocks, disk)
+    T_LIST,   // a sequence
 };
 
 struct key_spec {

@@ -47,7 +47,10 @@ bool parse_size(const char *text, uint64_t *out)
     static const struct {
         const char *unit;
         uint64_t mult;
-    } units[] = {{"B", 1}, {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30},
+    } units[] = {{"B", 1},
+                 {"KiB", 1ull << 10},
+                 {"MiB", 1ull << 20},
+                 {"GiB", 1ull << 30},
                  {"TiB", 1ull << 40}};
     const char *p = text;
     uint64_t v;

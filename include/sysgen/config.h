@@ -101,8 +101,8 @@ struct sysgen_blk_client {
     struct sysgen_conn conn;
     uint32_t partition; // MBR partition number, 1..4
     uint32_t reserved;
-    uint64_t start;     // bytes from the start of the disk (checked against the MBR)
-    uint64_t size;      // bytes
+    uint64_t start; // bytes from the start of the disk (checked against the MBR)
+    uint64_t size;  // bytes
 };
 
 struct sysgen_blk_virt_config {
@@ -153,7 +153,7 @@ struct sysgen_vsock_peer {
     uint32_t ch;
     uint64_t vaddr; // the pair's shared region as mapped in this VMM
     uint64_t size;
-    uint32_t side;  // 0 or 1: which half of the region this VMM writes
+    uint32_t side; // 0 or 1: which half of the region this VMM writes
     uint32_t reserved;
 };
 

@@ -163,7 +163,8 @@ static void ram_exhaustion_is_reported(void **state)
                                   "  - name: a\n    memory: 1280 MiB\n    console: {}\n");
     assert_int_equal(diag_error_count(), 0);
     assert_false(layout_system(s));
-    assert_non_null(strstr(diag_peek(), "out of RAM placing memory region 'serial_tx_driver_queue'"));
+    assert_non_null(
+        strstr(diag_peek(), "out of RAM placing memory region 'serial_tx_driver_queue'"));
     free_system(s);
 }
 

@@ -81,12 +81,9 @@ static void empty_and_deep_input(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(positions_on_every_node),
-        cmocka_unit_test(syntax_error_has_position),
-        cmocka_unit_test(duplicate_key_is_an_error),
-        cmocka_unit_test(aliases_are_refused),
-        cmocka_unit_test(quoted_scalars_are_marked),
-        cmocka_unit_test(empty_and_deep_input),
+        cmocka_unit_test(positions_on_every_node),   cmocka_unit_test(syntax_error_has_position),
+        cmocka_unit_test(duplicate_key_is_an_error), cmocka_unit_test(aliases_are_refused),
+        cmocka_unit_test(quoted_scalars_are_marked), cmocka_unit_test(empty_and_deep_input),
     };
     return cmocka_run_group_tests_name("load", tests, NULL, NULL);
 }

@@ -25,8 +25,17 @@ static void bad_sizes(void **state)
 {
     (void)state;
     uint64_t v = 42;
-    const char *bad[] = {"", "MiB", "256 MB", "12 mib", "1.5 GiB", "-4", "0x", "4 KiB extra",
-                         "_1", "18446744073709551616", "16777216 TiB"};
+    const char *bad[] = {"",
+                         "MiB",
+                         "256 MB",
+                         "12 mib",
+                         "1.5 GiB",
+                         "-4",
+                         "0x",
+                         "4 KiB extra",
+                         "_1",
+                         "18446744073709551616",
+                         "16777216 TiB"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_false(parse_size(bad[i], &v));
     assert_int_equal(v, 42);
