@@ -54,6 +54,10 @@ static inline uint64_t microkit_msginfo_get_count(microkit_msginfo m)
 // Virtual machines, by vCPU id (the VMM's child namespace).
 void microkit_vcpu_restart(microkit_child vcpu, uint64_t entry);
 void microkit_vcpu_stop(microkit_child vcpu);
+// Priority, group and list-register index are the kernel's business here:
+// they are accepted for source compatibility and ignored.
+bool microkit_vcpu_arm_inject_irq(microkit_child vcpu, uint16_t irq, uint8_t priority,
+                                  uint8_t group, uint8_t index);
 
 // sysgen extensions.  The microkit_ calls above drop errors, as Microkit's
 // do; these return the kernel's SG_E_* code (0 on success).
@@ -65,6 +69,7 @@ void sg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 // stopped, e.g. in fault()).  Return an SG_E_* code.
 long sg_vcpu_read_regs(microkit_child vcpu, struct sg_vcpu_regs *regs);
 long sg_vcpu_write_regs(microkit_child vcpu, const struct sg_vcpu_regs *regs);
+long sg_vcpu_inject(microkit_child vcpu, uint32_t intid);
 // End the whole run (debug kernels; tests use it to stop QEMU with a code).
 _Noreturn void sg_dbg_exit(int code);
 

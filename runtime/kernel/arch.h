@@ -65,6 +65,11 @@ SYSREG(afsr1_el1)
 SYSREG(csselr_el1)
 SYSREG(cntv_ctl_el0)
 SYSREG(cntv_cval_el0)
+SYSREG(ich_hcr_el2)
+SYSREG(ich_vtr_el2)
+SYSREG(ich_vmcr_el2)
+SYSREG(ich_ap0r0_el2)
+SYSREG(ich_ap1r0_el2)
 
 // HCR_EL2: stage 2 on (VM), physical IRQ/FIQ/SError to EL2 (IMO, FMO, AMO),
 // WFI traps so an idle thread yields (TWI), SMC traps since there is no

@@ -9,6 +9,13 @@
 #include "irq.h"
 #include "pd.h"
 #include "timer.h"
+#include "arch.h"
+#include "vgic.h"
+
+#define INTID_MAINTENANCE 25 // virtual CPU interface maintenance (list registers ran low)
+#define INTID_VTIMER      27 // EL1 virtual timer: a guest's
+#define CNTV_CTL_ENABLE   1ull
+#define CNTV_CTL_IMASK    2ull
 
 #define MAX_INTID 1020
 
@@ -32,9 +39,39 @@ void irq_init(const struct sg_bootinfo *bi)
             gic_enable(e->irq, (e->flags & SG_END_EDGE) != 0);
         }
     }
+    gic_enable(INTID_MAINTENANCE, false);
+    gic_enable(INTID_VTIMER, false);
 }
 
-bool irq_handle_pending(void)
+// The virtual timer of the loaded thread fired: mask it (the guest unmasks
+// it when it programs the next event) and pass it on as virtual PPI 27.
+static void vtimer_fired(struct pd *cur)
+{
+    write_cntv_ctl_el0(read_cntv_ctl_el0() | CNTV_CTL_IMASK);
+    isb();
+    if (cur && cur->is_vcpu)
+        vgic_raise(cur, INTID_VTIMER);
+    gic_deactivate(INTID_VTIMER);
+}
+
+// vCPUs asleep in WFI have no timer in hardware: wake those whose deadline
+// passed.  Runs on the timeslice tick, so a sleeping guest's timer is late
+// by at most one timeslice.
+static void vtimer_check_sleepers(void)
+{
+    uint64_t now = read_cntpct_el0(); // CNTVOFF_EL2 is 0
+    for (unsigned i = 0; i < npds; i++) {
+        struct pd *v = &pds[i];
+        uint64_t ctl = v->el1.cntv_ctl;
+        if (v->state == PD_WFI && (ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK) &&
+            now >= v->el1.cntv_cval) {
+            v->el1.cntv_ctl |= CNTV_CTL_IMASK;
+            vgic_raise(v, INTID_VTIMER);
+        }
+    }
+}
+
+bool irq_handle_pending(struct pd *cur)
 {
     bool tick = false;
     for (;;) {
@@ -45,7 +82,12 @@ bool irq_handle_pending(void)
         if (intid == sched_irq) {
             timer_rearm();
             gic_deactivate(intid);
+            vtimer_check_sleepers();
             tick = true;
+        } else if (intid == INTID_VTIMER) {
+            vtimer_fired(cur);
+        } else if (intid == INTID_MAINTENANCE) {
+            gic_deactivate(intid); // the vCPU's exit is the point: it gets refilled on entry
         } else if (owner[intid].valid) {
             pd_signal(&pds[owner[intid].pd], 1ull << owner[intid].id);
         } else {

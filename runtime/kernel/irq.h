@@ -8,7 +8,9 @@
 #include <sysgen/bootinfo.h>
 
 void irq_init(const struct sg_bootinfo *bi);
-// Take every pending interrupt; true if the timeslice expired.
-bool irq_handle_pending(void);
+struct pd;
+// Take every pending interrupt; true if the timeslice expired.  `cur` is
+// the thread whose EL1 state (and so virtual timer) is loaded, or NULL.
+bool irq_handle_pending(struct pd *cur);
 
 #endif

@@ -12,6 +12,7 @@
 #include "sched.h"
 #include "semihost.h"
 #include "timer.h"
+#include "vgic.h"
 
 void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb);
 
@@ -81,6 +82,7 @@ void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb)
     gic_init(bi);
     timer_init(bi);
     pd_init_all(bi);
+    vgic_init(bi);
     irq_init(bi);
 
     struct pd *first = sched_pick(0, false);

@@ -9,12 +9,14 @@
 #include <sysgen/bootinfo.h>
 #include <sysgen/hypercall.h>
 #include "ctx.h"
+#include "vgic.h"
 
 enum pd_state {
     PD_RUNNABLE, // ready to run (or running)
     PD_WAITING,  // in SG_SYS_WAIT: runs again when an event arrives
     PD_CALLING,  // in SG_SYS_PPCALL: runs again when the callee replies
-    PD_STOPPED,  // faulted; never scheduled again
+    PD_STOPPED,  // faulted (or a vCPU not started); runs only if its parent resumes it
+    PD_WFI,      // a vCPU idle in WFI: runs again when an interrupt is pending for it
 };
 
 // EL1 system registers a PD or vCPU owns; switched only when it changes.
@@ -40,6 +42,8 @@ struct pd {
     bool is_vcpu;
     uint64_t hcr;  // HCR_EL2 while this thread runs
     uint64_t cptr; // CPTR_EL2 while this thread runs
+    struct vgic_cpu vgic;   // vCPUs: redistributor and list registers
+    struct vgic_dist *dist; // vCPUs: their VM's distributor
     struct sg_ipcbuf *ipcbuf; // physical address, the EL2 MMU is off
     enum pd_state state;
     uint64_t pending;       // notification and irq ids signalled, not yet delivered

@@ -8,6 +8,7 @@
 #include "pd.h"
 #include "semihost.h"
 #include "syscall.h"
+#include "vgic.h"
 #include "../lib/string.h"
 
 #define MSGINFO_COUNT(m) ((m)&0x7f)
@@ -202,6 +203,11 @@ void syscall_handle(struct pd *p)
     case SG_SYS_VCPU_WRITE:
         ret = sys_vcpu_regs(p, a0, c->x[8] == SG_SYS_VCPU_WRITE);
         break;
+    case SG_SYS_VCPU_INJECT: {
+        struct pd *v = vcpu_of(p, a0);
+        ret = !v ? SG_E_BADCH : vgic_raise(v, (uint32_t)c->x[1]) ? 0 : SG_E_BADARG;
+        break;
+    }
     case SG_SYS_DBG_EXIT:
         kprintf("KERN|INFO: pd %s ends the run with code %ld\n", p->info->name, (int64_t)a0);
         semihost_exit((int)a0);

@@ -13,6 +13,7 @@
 #include "sched.h"
 #include "semihost.h"
 #include "syscall.h"
+#include "vgic.h"
 
 static void stage2_abort(struct pd *p, uint64_t esr)
 {
@@ -55,20 +56,35 @@ static void sync_from_vcpu(struct pd *v)
         break;
     case EC_WFX:
         v->ctx.elr += 4;
+        // WFI with nothing to take: sleep until an interrupt is raised for
+        // it.  Its timer keeps running in hardware only while it is loaded,
+        // so note the deadline for the tick to check (irq.c).
+        if (!(esr & 1) && !vgic_has_work(v)) {
+            v->el1.cntv_ctl = read_cntv_ctl_el0();
+            v->el1.cntv_cval = read_cntv_cval_el0();
+            v->state = PD_WFI;
+        }
         break;
     case EC_IABT_LOWER:
     case EC_DABT_LOWER: {
         uint64_t ipa = ((read_hpfar_el2() >> 4) << 12) | (read_far_el2() & 0xfff);
+        if (esr_ec(esr) == EC_DABT_LOWER && vgic_mmio(v, esr, ipa))
+            break;
         pd_fault(v, SG_FAULT_STAGE2, esr, ipa, v->ctx.elr);
         break;
     }
+    case EC_SYSREG:
+        if (vgic_sysreg(v, esr))
+            break;
+        pd_fault(v, SG_FAULT_VCPU_TRAP, esr, 0, v->ctx.elr);
+        break;
     default:
         pd_fault(v, SG_FAULT_VCPU_TRAP, esr, read_far_el2(), v->ctx.elr);
         break;
     }
 }
 
-static struct pd *idle_until_runnable(void)
+static struct pd *idle_until_runnable(struct pd *cur)
 {
     for (;;) {
         struct pd *next = sched_pick(0, false);
@@ -79,7 +95,7 @@ static struct pd *idle_until_runnable(void)
             semihost_exit(0);
         }
         wfi();
-        irq_handle_pending();
+        irq_handle_pending(cur);
     }
 }
 
@@ -87,6 +103,8 @@ struct ctx *trap_entry(struct ctx *c, uint64_t kind)
 {
     struct pd *cur = pd_of_ctx(c);
     bool rotate = false;
+    if (cur->is_vcpu)
+        vgic_save(cur);
     switch (kind) {
     case TRAP_SYNC:
         if (cur->is_vcpu)
@@ -96,7 +114,7 @@ struct ctx *trap_entry(struct ctx *c, uint64_t kind)
         break;
     case TRAP_IRQ:
     case TRAP_FIQ:
-        rotate = irq_handle_pending();
+        rotate = irq_handle_pending(cur);
         break;
     default:
         pd_fault(cur, SG_FAULT_EL1, read_esr_el2(), 0, cur->ctx.elr);
@@ -104,8 +122,10 @@ struct ctx *trap_entry(struct ctx *c, uint64_t kind)
     }
     struct pd *next = sched_pick(cur, rotate);
     if (!next)
-        next = idle_until_runnable();
+        next = idle_until_runnable(cur);
     if (next != cur)
         pd_switch(cur, next);
+    if (next->is_vcpu)
+        vgic_restore(next);
     return &next->ctx;
 }

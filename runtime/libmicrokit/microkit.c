@@ -73,6 +73,20 @@ void microkit_vcpu_stop(microkit_child vcpu)
     sg_hvc(SG_SYS_VCPU_STOP, vcpu, 0, 0);
 }
 
+long sg_vcpu_inject(microkit_child vcpu, uint32_t intid)
+{
+    return (long)sg_hvc(SG_SYS_VCPU_INJECT, vcpu, intid, 0).x0;
+}
+
+bool microkit_vcpu_arm_inject_irq(microkit_child vcpu, uint16_t irq, uint8_t priority,
+                                  uint8_t group, uint8_t index)
+{
+    (void)priority;
+    (void)group;
+    (void)index;
+    return sg_vcpu_inject(vcpu, irq) == 0;
+}
+
 long sg_vcpu_read_regs(microkit_child vcpu, struct sg_vcpu_regs *regs)
 {
     long r = (long)sg_hvc(SG_SYS_VCPU_READ, vcpu, 0, 0).x0;

@@ -98,6 +98,11 @@ if rt_system vm; then
     '^vmm: guest says: guest: fp registers survive a trap$'
   rt_expect vm "PSCI: version 0.2, SYSTEM_OFF reaches the VMM" \
     '^vmm: guest says: guest: psci version 0.2$' '^vmm: guest powered off \(psci 0x84000008\)$'
+  rt_expect vm "the guest programs the virtual GICv3 and takes virtual timer interrupts in WFI" \
+    '^vmm: guest says: guest: 3 virtual timer interrupts taken in WFI$'
+  rt_expect vm "an SPI injected by the VMM reaches the guest" '^vmm: injecting spi 40 -> 0$' \
+    '^vmm: guest says: guest: got the injected spi$'
+  rt_reject vm "the guest finds a GICv3 with one redistributor" 'not a GICv3'
   rt_reject vm "a powered-off guest does not run on" 'still running after SYSTEM_OFF'
   rt_exit_code vm 0
 fi

@@ -26,6 +26,7 @@ enum sg_sys {
     SG_SYS_VCPU_STOP = 11,    // x0 = vcpu
     SG_SYS_VCPU_READ = 12,    // x0 = vcpu: registers -> mr[] as struct sg_vcpu_regs
     SG_SYS_VCPU_WRITE = 13,   // x0 = vcpu: mr[] as struct sg_vcpu_regs -> registers
+    SG_SYS_VCPU_INJECT = 14,  // x0 = vcpu, x1 = INTID: a virtual interrupt for the guest
 };
 
 // What SG_SYS_WAIT returns in x0.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // A minimal VMM: loads the tiny guest into its VM's RAM, starts vCPU 0,
 // emulates a write-only UART data register and a flag register by decoding
-// the data-abort syndrome, and ends the run when the guest powers off.
+// the data-abort syndrome, injects an SPI when the guest asks for one, and
+// ends the run when the guest powers off.
 #include <microkit.h>
 
 #define VCPU    0
@@ -30,6 +31,13 @@ void notified(microkit_channel ch)
     (void)ch;
 }
 
+static bool is(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
 // Emulate one MMIO access described by a data abort with a valid syndrome.
 static bool emulate(uint64_t esr, uint64_t ipa, struct sg_vcpu_regs *r)
 {
@@ -43,6 +51,8 @@ static bool emulate(uint64_t esr, uint64_t ipa, struct sg_vcpu_regs *r)
             line[len] = 0;
             sg_printf("vmm: guest says: %s\n", line);
             len = 0;
+            if (is(line, "guest: ready for spi"))
+                sg_printf("vmm: injecting spi 40 -> %d\n", (int)sg_vcpu_inject(VCPU, 40));
         } else {
             line[len++] = c;
         }
