@@ -51,6 +51,16 @@ void fatal_error(const char *fmt, ...)
     nerrors++;
 }
 
+void plain_warning(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("sysgen: warning: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
 int diag_error_count(void)
 {
     return nerrors;

@@ -23,6 +23,9 @@ void diag_report(enum diag_level level, struct pos pos, const char *fmt, ...)
 // An error that belongs to no source position (I/O, a missing tool).
 void fatal_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+// A warning that belongs to no source position, printed at once.
+void plain_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 int diag_error_count(void);
 // Print everything collected so far, sorted by file, line, column, then
 // order of report, to `out`; forget it afterwards.

@@ -4,9 +4,12 @@
 // This file is only the command line; each pass lives in its own file.
 #include "check.h"
 #include "emit.h"
+#include "board.h"
 #include "layout.h"
 #include "link.h"
 #include "output.h"
+#include "run_qemu.h"
+#include "sdf.h"
 #include "schema.h"
 #include "strbuf.h"
 
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef SYSGEN_DATA_DIR
 #define SYSGEN_DATA_DIR "."
@@ -34,14 +38,20 @@ static void usage(FILE *f)
           "  OUT/generated/memory-map.txt        physical and guest memory maps\n"
           "  OUT/generated/manifest.json         everything layout decided\n"
           "  OUT/disk.img                        MBR disk with FAT partitions\n"
+          "  OUT/loader.img                      the bootable image (once every component\n"
+          "                                      the system needs is built)\n"
           "\n"
           "options:\n"
           "  -o, --output DIR     write into DIR\n"
           "  --check              validate only, write nothing\n"
+          "  --run-qemu           build, then boot the image in QEMU (console on this\n"
+          "                       terminal, Ctrl-A x quits); QEMU's exit status is ours\n"
+          "  --no-image           stop after the generated files and disk.img\n"
           "  --guest-dir DIR      where 'kernel: default' and 'initrd: default' are\n"
           "                       (default: build/guest of the sysgen tree)\n"
           "  --sdf FILE           link a hand-written SDF into OUT/loader.img\n"
-          "  --components DIR     prebuilt component ELFs for --sdf (default build/runtime)\n"
+          "  --components DIR     prebuilt component ELFs (default build/runtime of the\n"
+          "                       sysgen tree)\n"
           "  --yaml-reference     print every YAML key, its type and meaning\n"
           "  --dump-config PD     print PD's config bytes in hex (for tests)\n"
           "  -h, --help           this text\n"
@@ -69,7 +79,7 @@ static void yaml_reference(void)
 
 struct options {
     const char *input, *out_dir, *sdf, *components, *dump_pd;
-    bool check_only;
+    bool check_only, run, no_image;
 };
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -81,11 +91,15 @@ static int parse_args(int argc, char **argv, struct options *o)
         OPT_COMPONENTS,
         OPT_DUMP,
         OPT_VERSION,
-        OPT_REF
+        OPT_REF,
+        OPT_RUN,
+        OPT_NO_IMAGE,
     };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"check", no_argument, NULL, OPT_CHECK},
+        {"run-qemu", no_argument, NULL, OPT_RUN},
+        {"no-image", no_argument, NULL, OPT_NO_IMAGE},
         {"guest-dir", required_argument, NULL, OPT_GUEST_DIR},
         {"sdf", required_argument, NULL, OPT_SDF},
         {"components", required_argument, NULL, OPT_COMPONENTS},
@@ -103,6 +117,12 @@ static int parse_args(int argc, char **argv, struct options *o)
             break;
         case OPT_CHECK:
             o->check_only = true;
+            break;
+        case OPT_RUN:
+            o->run = true;
+            break;
+        case OPT_NO_IMAGE:
+            o->no_image = true;
             break;
         case OPT_GUEST_DIR:
             sysgen_paths.guest_dir = optarg;
@@ -129,6 +149,11 @@ static int parse_args(int argc, char **argv, struct options *o)
             usage(stderr);
             return EXIT_USAGE;
         }
+    }
+    if (o->run && (o->check_only || o->no_image || o->dump_pd)) {
+        fputs("sysgen: --run-qemu needs an image: not with --check, --no-image or --dump-config\n",
+              stderr);
+        return EXIT_USAGE;
     }
     if (o->sdf) {
         if (optind != argc) {
@@ -165,7 +190,61 @@ static int dump_config(const struct system *sys, const char *name)
     return EXIT_USAGE;
 }
 
-// load -> check -> layout -> emit.  Errors of a pass stop the next one.
+// The program images the system needs that are not built yet, as one
+// comma-separated list; NULL when all are there.
+static char *missing_components(const struct system *sys, const char *components)
+{
+    struct strbuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < sys->layout.npds; i++) {
+        const char *image = sys->layout.pds[i]->program_image;
+        char *path = xasprintf("%s/%s", components, image);
+        if (access(path, R_OK) != 0 && !strstr(sb.data, image))
+            sb_printf(&sb, "%s%s", sb.len ? ", " : "", image);
+        free(path);
+    }
+    if (sb.len)
+        return sb_steal(&sb);
+    sb_free(&sb);
+    return NULL;
+}
+
+// Pass 5, link, for the YAML path: the generated SDF plus each PD's config.
+static int link_image(const struct system *sys, struct output *out, const char *components)
+{
+    char *missing = missing_components(sys, components);
+    if (missing) {
+        plain_warning("no loader.img: components not built yet: %s (in %s)", missing, components);
+        free(missing);
+        return 0;
+    }
+    struct link_pd_config *configs = xcalloc(sys->layout.npds, sizeof(*configs));
+    for (size_t i = 0; i < sys->layout.npds; i++)
+        configs[i] = (struct link_pd_config){sys->layout.pds[i]->name, sys->layout.pds[i]->config,
+                                             sys->layout.pds[i]->config_size};
+    char *sdf = xasprintf("%s/generated/system.sdf", out->stage);
+    int rc = link_sdf_file_configs(sdf, components, out->stage, configs, sys->layout.npds);
+    free(sdf);
+    free(configs);
+    return rc;
+}
+
+static int run_built(const struct board *b, const char *dir, bool disk, bool nic)
+{
+    char *image = xasprintf("%s/loader.img", dir);
+    char *disk_img = disk ? xasprintf("%s/disk.img", dir) : NULL;
+    int rc = EXIT_USAGE;
+    if (access(image, R_OK) != 0)
+        fatal_error("nothing to run: %s was not built (see the warning above)", image);
+    else
+        rc = run_qemu(&(struct qemu_run){b, image, disk_img, nic});
+    free(image);
+    free(disk_img);
+    return rc;
+}
+
+// load -> check -> layout -> emit -> link [-> run].  Errors of a pass stop
+// the next one.
 static int compile(const struct options *o)
 {
     struct node *tree = load_yaml_file(o->input);
@@ -175,22 +254,60 @@ static int compile(const struct options *o)
     }
     struct system *sys = check_system(o->input, tree);
     int rc = 0;
+    char *dir = NULL;
     if (diag_error_count() || !layout_system(sys)) {
         rc = EXIT_INVALID;
+    } else if (o->run && !sys->board->qemu_machine) {
+        fatal_error("--run-qemu: board '%s' has no QEMU model (no qemu: in its board.yaml); it "
+                    "runs on hardware only",
+                    sys->board->name);
+        rc = EXIT_USAGE;
     } else if (o->dump_pd) {
         rc = dump_config(sys, o->dump_pd);
     } else if (!o->check_only) {
-        char *dir = o->out_dir ? xstrdup(o->out_dir) : xasprintf("build/%s", sys->name);
+        dir = o->out_dir ? xstrdup(o->out_dir) : xasprintf("build/%s", sys->name);
         struct output out = {0};
-        if (!make_dirs(dir) || !out_begin(&out, dir) || !emit_all(sys, &out) || !out_commit(&out)) {
-            out_abort(&out);
+        if (!make_dirs(dir) || !out_begin(&out, dir) || !emit_all(sys, &out))
             rc = EXIT_USAGE;
-        }
-        free(dir);
+        if (rc == 0 && !o->no_image)
+            rc = link_image(sys, &out, o->components);
+        if (rc == 0 && !out_commit(&out))
+            rc = EXIT_USAGE;
+        out_abort(&out);
     }
     diag_flush(stderr);
+    if (rc == 0 && diag_error_count() == 0 && o->run) {
+        bool nic = false;
+        for (size_t i = 0; i < sys->nguests; i++)
+            nic |= sys->guests[i].net;
+        rc = run_built(sys->board, dir, sys->disk.present, nic);
+    }
+    free(dir);
     layout_free(&sys->layout);
     system_free(sys);
+    return rc;
+}
+
+// --sdf FILE [--run-qemu]: link a hand-written system, then maybe boot it
+// on the board its <system board="..."> names.
+static int link_sdf(const struct options *o)
+{
+    int rc = link_sdf_file(o->sdf, o->components, o->out_dir);
+    if (rc != 0 || !o->run)
+        return rc;
+    struct sdf_system sdf = {0};
+    bool io_error = false;
+    if (!sdf_parse_file(o->sdf, &sdf, &io_error))
+        return EXIT_USAGE;
+    const char *name = sdf.board ? sdf.board : "qemu_virt_aarch64"; // the linker's default too
+    struct board *b = board_load(sysgen_paths.data_dir, name, (struct pos){o->sdf, 1, 1});
+    diag_flush(stderr);
+    if (b)
+        rc = run_built(b, o->out_dir ? o->out_dir : ".", false, false);
+    else
+        rc = EXIT_INVALID;
+    board_free(b);
+    sdf_free(&sdf);
     return rc;
 }
 
@@ -202,13 +319,17 @@ int main(int argc, char **argv)
     char *default_guest_dir = xasprintf("%s/build/guest", sysgen_paths.data_dir);
     sysgen_paths.guest_dir = default_guest_dir;
     int rc = parse_args(argc, argv, &o);
+    char *default_components = xasprintf("%s/build/runtime", sysgen_paths.data_dir);
+    if (!o.components)
+        o.components = default_components;
     if (rc == 0 && o.sdf)
-        rc = link_sdf_file(o.sdf, o.components, o.out_dir);
+        rc = link_sdf(&o);
     else if (rc == 0) {
         rc = compile(&o);
         if (rc == 0 && diag_error_count())
             rc = EXIT_USAGE; // an I/O error after the passes
     }
     free(default_guest_dir);
+    free(default_components);
     return rc;
 }
