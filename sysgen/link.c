@@ -76,6 +76,8 @@ struct lvm {
 
 struct link {
     struct sdf_system sys;
+    uint8_t **file_data; // contents of every <file>, in SDF order, owned
+    int nfile_data;
     struct lvm *vms;
     int nvms;
     int nthreads; // PDs + vCPUs: entries in boot info
@@ -360,6 +362,67 @@ static unsigned elf_perms(unsigned pflags)
            ((pflags & 1) ? S2_PERM_X : 0);
 }
 
+static char *sdf_relative(const struct link *l, const char *name)
+{
+    if (name[0] == '/')
+        return xstrdup(name);
+    char *sdfcopy = xstrdup(l->sys.path);
+    char *p = xasprintf("%s/%s", dirname(sdfcopy), name);
+    free(sdfcopy);
+    return p;
+}
+
+// Preloaded contents of a memory region: chunks after its zero fill, which
+// the loader processes in order.
+static void load_region_files(struct link *l, struct sdf_mr *mr, uint64_t pa)
+{
+    uint64_t *sizes = xcalloc((size_t)mr->nfiles + 1, sizeof(*sizes));
+    for (int j = 0; j < mr->nfiles; j++) {
+        struct sdf_file *f = &mr->files[j];
+        if (!f->path)
+            continue;
+        char *path = sdf_relative(l, f->path);
+        FILE *fp = fopen(path, "rb");
+        long size = -1;
+        if (fp && fseek(fp, 0, SEEK_END) == 0)
+            size = ftell(fp);
+        if (!fp || size < 0) {
+            error_at(f->pos, "memory region '%s': cannot read file '%s'", mr->name, path);
+        } else if ((uint64_t)size > mr->size || f->offset > mr->size - (uint64_t)size) {
+            error_at(f->pos,
+                     "memory region '%s': file '%s' (%ld bytes at offset 0x%llx) does not fit "
+                     "in its 0x%llx bytes",
+                     mr->name, path, size, (unsigned long long)f->offset,
+                     (unsigned long long)mr->size);
+        } else if (!in_ram(l->board, pa, mr->size)) {
+            error_at(f->pos, "memory region '%s' is not RAM: it cannot be preloaded", mr->name);
+        } else {
+            uint8_t *data = xmalloc((size_t)size + 1);
+            rewind(fp);
+            if (fread(data, 1, (size_t)size, fp) != (size_t)size) {
+                error_at(f->pos, "memory region '%s': cannot read file '%s'", mr->name, path);
+                free(data);
+            } else {
+                l->file_data = xrealloc(l->file_data,
+                                        (size_t)(l->nfile_data + 1) * sizeof(*l->file_data));
+                l->file_data[l->nfile_data++] = data;
+                add_chunk(l, pa + f->offset, (uint64_t)size, data, (uint64_t)size);
+            }
+        }
+        if (size >= 0) { // one file never overwrites another
+            sizes[j] = (uint64_t)size;
+            for (int k = 0; k < j; k++)
+                if (mr->files[k].path && overlaps(f->offset, sizes[j], mr->files[k].offset, sizes[k]))
+                    error_at(f->pos, "memory region '%s': file '%s' overlaps the file of line %d",
+                             mr->name, f->path, mr->files[k].pos.line);
+        }
+        if (fp)
+            fclose(fp);
+        free(path);
+    }
+    free(sizes);
+}
+
 static void layout_memory(struct link *l)
 {
     struct sdf_system *s = &l->sys;
@@ -375,6 +438,7 @@ static void layout_memory(struct link *l)
             l->mr_pa[i] = alloc(l, mr->size, mr->size >= LARGE_PAGE ? LARGE_PAGE : mr->page_size);
         if (in_ram(l->board, l->mr_pa[i], mr->size))
             add_chunk(l, l->mr_pa[i], mr->size, NULL, 0); // zero-filled at boot
+        load_region_files(l, mr, l->mr_pa[i]);
     }
     for (int i = 0; i < s->npds; i++) {
         struct lpd *pd = &l->pds[i];
@@ -703,6 +767,9 @@ static void link_free(struct link *l)
         free(l->vms[i].vr);
         s2_free(&l->vms[i].s2);
     }
+    for (int i = 0; i < l->nfile_data; i++)
+        free(l->file_data[i]);
+    free(l->file_data);
     free(l->vms);
     free(l->pds);
     free(l->mr_pa);

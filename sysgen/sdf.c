@@ -174,6 +174,21 @@ static void read_mr(struct reader *r, xmlNode *n)
         error_at(mr->pos, "memory region '%s': phys_addr 0x%llx is not aligned to 0x%llx",
                  mr->name ? mr->name : "?", (unsigned long long)mr->phys_addr,
                  (unsigned long long)mr->page_size);
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp(name_of(c), "file") != 0) {
+            error_at(pos_of(r, c), "unknown element <%s> in <memory_region>", name_of(c));
+            continue;
+        }
+        static const char *const fallowed[] = {"path", "offset", NULL};
+        check_attrs(r, c, fallowed);
+        struct sdf_file *f = GROW(mr->files, mr->nfiles);
+        f->pos = pos_of(r, c);
+        f->path = req_str(r, c, "path");
+        f->offset = 0;
+        num_attr(r, c, "offset", false, &f->offset, NULL);
+    }
 }
 
 static bool parse_perms(const char *s, unsigned *out)
@@ -487,8 +502,12 @@ bool sdf_parse_file(const char *path, struct sdf_system *sys, bool *io_error)
 
 void sdf_free(struct sdf_system *sys)
 {
-    for (int i = 0; i < sys->nmrs; i++)
+    for (int i = 0; i < sys->nmrs; i++) {
         free(sys->mrs[i].name);
+        for (int j = 0; j < sys->mrs[i].nfiles; j++)
+            free(sys->mrs[i].files[j].path);
+        free(sys->mrs[i].files);
+    }
     for (int i = 0; i < sys->npds; i++) {
         struct sdf_pd *pd = &sys->pds[i];
         free(pd->name);

@@ -14,9 +14,19 @@
 #define SDF_PERM_W 2
 #define SDF_PERM_X 4
 
+// <file path="..." offset="..."/> inside a memory region: bytes the image
+// preloads there (a sysgen extension, e.g. a guest's kernel in its RAM).
+struct sdf_file {
+    struct pos pos;
+    char *path; // relative to the SDF's directory, or absolute
+    uint64_t offset;
+};
+
 struct sdf_mr {
     struct pos pos;
     char *name;
+    struct sdf_file *files;
+    int nfiles;
     uint64_t size;
     uint64_t page_size;
     uint64_t phys_addr;

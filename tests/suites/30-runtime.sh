@@ -107,6 +107,9 @@ if rt_system vm; then
   rt_exit_code vm 0
 fi
 
+# -- Linux as a guest ----------------------------------------------------------
+. tests/runtime/linux.sh
+
 # -- serial: PL011 driver, tx and rx virtualisers (drivers/serial) ------------
 # tests/runtime/serial_link.c writes the system and links it with configs.
 rm -rf "$RT_OUT/serial"
