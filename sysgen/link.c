@@ -22,9 +22,9 @@
 #include <sysgen/config.h>
 #include <sysgen/hypercall.h>
 
-#define PAGE        0x1000ull
-#define LARGE_PAGE  0x200000ull
-#define DEFAULT_BOARD "qemu_virt_aarch64"
+#define PAGE               0x1000ull
+#define LARGE_PAGE         0x200000ull
+#define DEFAULT_BOARD      "qemu_virt_aarch64"
 #define DEFAULT_COMPONENTS "build/runtime"
 
 // Kernel-side board facts: runtime/boards/*.def, one SG_BOARD() each.
@@ -55,7 +55,7 @@ struct lpd {
     struct sdf_pd *sdf;
     struct elf_image elf;
     bool elf_ok;
-    uint64_t *seg_pa; // per ELF segment: PA of its first (page-rounded) byte
+    uint64_t *seg_pa;  // per ELF segment: PA of its first (page-rounded) byte
     uint8_t **seg_buf; // per ELF segment: page-rounded copy
     uint64_t ipcbuf_pa, stack_pa;
     struct vrange *vr;
@@ -249,13 +249,15 @@ static void check_fixed_regions(struct link *l)
                      "memory region '%s' [0x%llx, 0x%llx) lies partly outside RAM [0x%llx, "
                      "0x%llx)",
                      mr->name, (unsigned long long)a, (unsigned long long)(a + sz),
-                     (unsigned long long)b->ram_base, (unsigned long long)(b->ram_base + b->ram_size));
+                     (unsigned long long)b->ram_base,
+                     (unsigned long long)(b->ram_base + b->ram_size));
         else if (in_ram(b, a, sz) && overlaps(a, sz, b->ram_base, l->kernel_hi - b->ram_base))
             error_at(mr->pos,
                      "memory region '%s' at 0x%llx overlaps the loader or the kernel (RAM below "
                      "0x%llx is theirs)",
                      mr->name, (unsigned long long)a, (unsigned long long)l->kernel_hi);
-        if (overlaps(a, sz, b->gicd_base, b->gicd_size) || overlaps(a, sz, b->gicr_base, b->gicr_size))
+        if (overlaps(a, sz, b->gicd_base, b->gicd_size) ||
+            overlaps(a, sz, b->gicr_base, b->gicr_size))
             error_at(mr->pos, "memory region '%s' overlaps the GIC, which the kernel owns",
                      mr->name);
         for (int j = 0; j < i; j++) {
@@ -403,8 +405,8 @@ static void load_region_files(struct link *l, struct sdf_mr *mr, uint64_t pa)
                 error_at(f->pos, "memory region '%s': cannot read file '%s'", mr->name, path);
                 free(data);
             } else {
-                l->file_data = xrealloc(l->file_data,
-                                        (size_t)(l->nfile_data + 1) * sizeof(*l->file_data));
+                l->file_data =
+                    xrealloc(l->file_data, (size_t)(l->nfile_data + 1) * sizeof(*l->file_data));
                 l->file_data[l->nfile_data++] = data;
                 add_chunk(l, pa + f->offset, (uint64_t)size, data, (uint64_t)size);
             }
@@ -412,7 +414,8 @@ static void load_region_files(struct link *l, struct sdf_mr *mr, uint64_t pa)
         if (size >= 0) { // one file never overwrites another
             sizes[j] = (uint64_t)size;
             for (int k = 0; k < j; k++)
-                if (mr->files[k].path && overlaps(f->offset, sizes[j], mr->files[k].offset, sizes[k]))
+                if (mr->files[k].path &&
+                    overlaps(f->offset, sizes[j], mr->files[k].offset, sizes[k]))
                     error_at(f->pos, "memory region '%s': file '%s' overlaps the file of line %d",
                              mr->name, f->path, mr->files[k].pos.line);
         }
@@ -427,8 +430,7 @@ static void layout_memory(struct link *l)
 {
     struct sdf_system *s = &l->sys;
     l->next = round_up(l->kernel_hi, LARGE_PAGE);
-    l->bootinfo_size =
-        sizeof(struct sg_bootinfo) + (size_t)l->nthreads * sizeof(struct sg_pd_info);
+    l->bootinfo_size = sizeof(struct sg_bootinfo) + (size_t)l->nthreads * sizeof(struct sg_pd_info);
     l->bootinfo_pa = alloc(l, round_up(l->bootinfo_size, PAGE), PAGE);
     for (int i = 0; i < s->nmrs; i++) {
         struct sdf_mr *mr = &s->mrs[i];
@@ -471,8 +473,7 @@ static void check_overlaps(struct vrange *vr, int nvr, const char *space)
                 error_at(vr[a].pos, "in %s, %s [0x%llx, 0x%llx) overlaps %s [0x%llx, 0x%llx)",
                          space, vr[a].what, (unsigned long long)vr[a].va,
                          (unsigned long long)(vr[a].va + vr[a].size), vr[b].what,
-                         (unsigned long long)vr[b].va,
-                         (unsigned long long)(vr[b].va + vr[b].size));
+                         (unsigned long long)vr[b].va, (unsigned long long)(vr[b].va + vr[b].size));
 }
 
 // Add one <map> to an address space; false after an error.
@@ -500,8 +501,9 @@ static void add_map(struct link *l, struct sdf_map *m, struct vrange **vr, int *
                      ((m->perms & SDF_PERM_W) ? S2_PERM_W : 0) |
                      ((m->perms & SDF_PERM_X) ? S2_PERM_X : 0);
     *vr = xrealloc(*vr, (size_t)(*nvr + 1) * sizeof(**vr));
-    (*vr)[(*nvr)++] = (struct vrange){m->vaddr, l->mr_pa[mi], mr->size, perms, m->cached,
-                                      xasprintf("the map of '%s'", mr->name), m->pos};
+    (*vr)[(*nvr)++] = (struct vrange){
+        m->vaddr, l->mr_pa[mi], mr->size, perms, m->cached, xasprintf("the map of '%s'", mr->name),
+        m->pos};
 }
 
 static void layout_maps(struct link *l)
@@ -693,8 +695,8 @@ static void build_bootinfo(struct link *l)
             int me = find_pd(s, ch->end[e].pd), peer = find_pd(s, ch->end[1 - e].pd);
             uint8_t flags = (uint8_t)((ch->end[e].pp ? SG_END_PP : 0) |
                                       (ch->end[e].notify ? SG_END_NOTIFY : 0));
-            bi->pds[me].ends[ch->end[e].id] = (struct sg_end){
-                SG_END_CHANNEL, flags, (uint8_t)peer, (uint8_t)ch->end[1 - e].id, 0};
+            bi->pds[me].ends[ch->end[e].id] = (struct sg_end){SG_END_CHANNEL, flags, (uint8_t)peer,
+                                                              (uint8_t)ch->end[1 - e].id, 0};
         }
     }
     add_chunk(l, l->bootinfo_pa, round_up(l->bootinfo_size, PAGE), l->bootinfo, l->bootinfo_size);
@@ -796,8 +798,7 @@ static int link_run(struct link *l, const char *sdf_path, const char *out_dir, i
         if (strcmp(boards[i].name, bname) == 0)
             l->board = &boards[i];
     if (!l->board) {
-        error_at(l->sys.pos, "unknown board '%s' (runtime/boards/ knows %s)", bname,
-                 DEFAULT_BOARD);
+        error_at(l->sys.pos, "unknown board '%s' (runtime/boards/ knows %s)", bname, DEFAULT_BOARD);
         return 1;
     }
     int rc = load_component(l, "kernel.elf", &l->kernel);
@@ -840,8 +841,7 @@ static int link_run(struct link *l, const char *sdf_path, const char *out_dir, i
     check_fits(l);
     if (failed(before))
         return 1;
-    return image_write(out_dir, &l->loader, l->chunks, l->nchunks, l->kernel.entry,
-                       l->bootinfo_pa);
+    return image_write(out_dir, &l->loader, l->chunks, l->nchunks, l->kernel.entry, l->bootinfo_pa);
 }
 
 int link_sdf_file(const char *sdf_path, const char *components_dir, const char *out_dir)

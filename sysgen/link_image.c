@@ -66,8 +66,7 @@ int image_write(const char *out_dir, const struct elf_image *loader, const struc
     struct strbuf sb;
     sb_init(&sb);
     if (!loader_flat(loader, &sb)) {
-        fatal_error("%s is not a sysgen loader (no arm64 Image header at its entry)",
-                    loader->path);
+        fatal_error("%s is not a sysgen loader (no arm64 Image header at its entry)", loader->path);
         sb_free(&sb);
         return 2;
     }
@@ -80,8 +79,8 @@ int image_write(const char *out_dir, const struct elf_image *loader, const struc
                                           chunks[i].filesz, chunks[i].memsz};
         off += chunks[i].filesz;
     }
-    struct sg_load_header hdr = {SG_LOAD_MAGIC, SG_LOAD_VERSION, (uint32_t)nchunks, kernel_entry,
-                                 bootinfo_pa, round_up(off, 8)};
+    struct sg_load_header hdr = {SG_LOAD_MAGIC, SG_LOAD_VERSION, (uint32_t)nchunks,
+                                 kernel_entry,  bootinfo_pa,     round_up(off, 8)};
     sb_add(&sb, &hdr, sizeof(hdr));
     sb_add(&sb, table, (size_t)nchunks * sizeof(*table));
     for (int i = 0; i < nchunks; i++) {
@@ -101,7 +100,8 @@ int image_write(const char *out_dir, const struct elf_image *loader, const struc
     char *path = xasprintf("%s/loader.img", out_dir);
     char *tmp = xasprintf("%s/.loader.img.tmp", out_dir);
     FILE *f = NULL;
-    if (mkdir_p(out_dir) != 0 || !(f = fopen(tmp, "wb")) || fwrite(sb.data, 1, sb.len, f) != sb.len) {
+    if (mkdir_p(out_dir) != 0 || !(f = fopen(tmp, "wb")) ||
+        fwrite(sb.data, 1, sb.len, f) != sb.len) {
         fatal_error("cannot write %s: %s", tmp, strerror(errno));
         rc = 2;
     }

@@ -10,17 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DESC_VALID   1ull
-#define DESC_TABLE   3ull // also "page" at level 3
-#define DESC_BLOCK   1ull
-#define ATTR_NORMAL  (0xfull << 2) // Normal, inner and outer write-back
-#define ATTR_DEVICE  (0x1ull << 2) // Device-nGnRE
-#define ATTR_S2AP_R  (1ull << 6)
-#define ATTR_S2AP_W  (1ull << 7)
-#define ATTR_SH_IS   (3ull << 8)
-#define ATTR_AF      (1ull << 10)
-#define ATTR_XN      (1ull << 54)
-#define ADDR_MASK    0x0000fffffffff000ull
+#define DESC_VALID  1ull
+#define DESC_TABLE  3ull // also "page" at level 3
+#define DESC_BLOCK  1ull
+#define ATTR_NORMAL (0xfull << 2) // Normal, inner and outer write-back
+#define ATTR_DEVICE (0x1ull << 2) // Device-nGnRE
+#define ATTR_S2AP_R (1ull << 6)
+#define ATTR_S2AP_W (1ull << 7)
+#define ATTR_SH_IS  (3ull << 8)
+#define ATTR_AF     (1ull << 10)
+#define ATTR_XN     (1ull << 54)
+#define ADDR_MASK   0x0000fffffffff000ull
 
 static int new_table(struct s2 *s, int level)
 {

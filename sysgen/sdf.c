@@ -206,8 +206,7 @@ static bool parse_perms(const char *s, unsigned *out)
 
 static void read_map(struct reader *r, struct sdf_map **maps, int *nmaps, xmlNode *n)
 {
-    static const char *const allowed[] = {"mr", "vaddr", "perms", "cached", "setvar_vaddr",
-                                          NULL};
+    static const char *const allowed[] = {"mr", "vaddr", "perms", "cached", "setvar_vaddr", NULL};
     check_attrs(r, n, allowed);
     struct sdf_map *m = GROW(*maps, *nmaps);
     memset(m, 0, sizeof(*m));
@@ -286,8 +285,7 @@ static struct sdf_vm *read_vm(struct reader *r, xmlNode *n)
             int id = -1;
             id_attr(r, c, "id", &id);
             vm->vcpus = xrealloc(vm->vcpus, (size_t)(vm->nvcpus + 1) * sizeof(*vm->vcpus));
-            vm->vcpu_pos =
-                xrealloc(vm->vcpu_pos, (size_t)(vm->nvcpus + 1) * sizeof(*vm->vcpu_pos));
+            vm->vcpu_pos = xrealloc(vm->vcpu_pos, (size_t)(vm->nvcpus + 1) * sizeof(*vm->vcpu_pos));
             vm->vcpu_pos[vm->nvcpus] = pos_of(r, c);
             vm->vcpus[vm->nvcpus++] = id;
         } else if (strcmp(name_of(c), "map") == 0) {
@@ -349,9 +347,8 @@ static void read_pd_children(struct reader *r, int self, xmlNode *n)
 
 static void read_pd(struct reader *r, xmlNode *n, int parent)
 {
-    static const char *const allowed[] = {"name",   "priority", "passive", "stack_size",
-                                          "budget", "period",   "pp",      "id",
-                                          NULL};
+    static const char *const allowed[] = {"name",   "priority", "passive", "stack_size", "budget",
+                                          "period", "pp",       "id",      NULL};
     check_attrs(r, n, allowed);
     int self = r->sys->npds;
     struct sdf_pd *pd = GROW(r->sys->pds, r->sys->npds);
@@ -486,8 +483,8 @@ bool sdf_parse_file(const char *path, struct sdf_system *sys, bool *io_error)
     }
     xmlSetStructuredErrorFunc(sys->path, xml_error);
     // NONET: an SDF never fetches anything; no entity expansion either.
-    xmlDocPtr doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                                          XML_PARSE_NOWARNING);
+    xmlDocPtr doc = xmlCtxtReadFile(ctxt, path, NULL,
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (doc) {
         struct reader r = {sys, sys->path};
         read_system(&r, xmlDocGetRootElement(doc));

@@ -35,7 +35,8 @@ static void put(char c)
 static void tag(uint32_t i)
 {
     put('[');
-    for (const char *s = config.clients[i].name; *s && s < config.clients[i].name + SYSGEN_NAME_LEN; s++)
+    for (const char *s = config.clients[i].name; *s && s < config.clients[i].name + SYSGEN_NAME_LEN;
+         s++)
         put(*s);
     put(']');
     put(' ');

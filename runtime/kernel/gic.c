@@ -101,8 +101,7 @@ void gic_init(const struct sg_bootinfo *bi)
         *((volatile uint8_t *)(gicr + GICR_IPRIORITYR + i)) = IRQ_PRIORITY;
 
     cpu_interface_init();
-    kprintf("KERN|INFO: GICv3 up: %u interrupt lines, redistributor %lx\n", lines,
-            (uint64_t)gicr);
+    kprintf("KERN|INFO: GICv3 up: %u interrupt lines, redistributor %lx\n", lines, (uint64_t)gicr);
 }
 
 void gic_enable(uint32_t intid, bool edge)

@@ -46,8 +46,8 @@ void pd_init_all(const struct sg_bootinfo *bi)
         p->hcr = HCR_PD;
         p->cptr = CPTR_EL2_RES1 | CPTR_TFP;
         p->state = PD_RUNNABLE;
-        kprintf("KERN|INFO: pd %s: priority %u, entry %lx\n", info->name,
-                (unsigned)info->priority, info->entry);
+        kprintf("KERN|INFO: pd %s: priority %u, entry %lx\n", info->name, (unsigned)info->priority,
+                info->entry);
     }
 }
 

@@ -23,9 +23,9 @@ enum pd_state {
 // PDs run with stage 1 off, but they are EL1 code and could set any of
 // these, so all of them are switched for every kind of thread.
 struct el1_regs {
-    uint64_t sp_el1, sp_el0, vbar, elr, spsr, esr, far, tpidr, tpidr_el0, tpidrro_el0, sctlr,
-        cpacr, cntkctl, ttbr0, ttbr1, tcr, mair, amair, contextidr, par, afsr0, afsr1, csselr,
-        cntv_ctl, cntv_cval;
+    uint64_t sp_el1, sp_el0, vbar, elr, spsr, esr, far, tpidr, tpidr_el0, tpidrro_el0, sctlr, cpacr,
+        cntkctl, ttbr0, ttbr1, tcr, mair, amair, contextidr, par, afsr0, afsr1, csselr, cntv_ctl,
+        cntv_cval;
 };
 
 // FP/SIMD registers: only vCPUs may use them (PDs trap with CPTR_EL2.TFP).
@@ -40,10 +40,10 @@ struct pd {
     struct fpsimd fp;
     const struct sg_pd_info *info;
     bool is_vcpu;
-    uint64_t hcr;  // HCR_EL2 while this thread runs
-    uint64_t cptr; // CPTR_EL2 while this thread runs
-    struct vgic_cpu vgic;   // vCPUs: redistributor and list registers
-    struct vgic_dist *dist; // vCPUs: their VM's distributor
+    uint64_t hcr;             // HCR_EL2 while this thread runs
+    uint64_t cptr;            // CPTR_EL2 while this thread runs
+    struct vgic_cpu vgic;     // vCPUs: redistributor and list registers
+    struct vgic_dist *dist;   // vCPUs: their VM's distributor
     struct sg_ipcbuf *ipcbuf; // physical address, the EL2 MMU is off
     enum pd_state state;
     uint64_t pending;       // notification and irq ids signalled, not yet delivered

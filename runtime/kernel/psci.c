@@ -17,10 +17,10 @@
 #define PSCI_SYSTEM_RESET      0x84000009u
 #define PSCI_64BIT             0x40000000u // SMC64 variants of the calls with addresses
 
-#define PSCI_SUCCESS       0
-#define PSCI_NOT_SUPPORTED (-1)
-#define PSCI_INVALID       (-2)
-#define PSCI_ALREADY_ON    (-4)
+#define PSCI_SUCCESS         0
+#define PSCI_NOT_SUPPORTED   (-1)
+#define PSCI_INVALID         (-2)
+#define PSCI_ALREADY_ON      (-4)
 #define PSCI_TOS_NOT_PRESENT 2
 
 #define VTTBR_BADDR 0x0000fffffffffffeull

@@ -36,20 +36,22 @@ static uint64_t gicd_base, gicr_base;
 #define LR_CASE(n)                                                                                 \
     case n:                                                                                        \
         if (write)                                                                                 \
-            __asm__ volatile("msr ich_lr" #n "_el2, %0" : : "r"(v));                              \
+            __asm__ volatile("msr ich_lr" #n "_el2, %0" : : "r"(v));                               \
         else                                                                                       \
-            __asm__ volatile("mrs %0, ich_lr" #n "_el2" : "=r"(v));                               \
+            __asm__ volatile("mrs %0, ich_lr" #n "_el2" : "=r"(v));                                \
         break;
 
 static uint64_t lr_access(unsigned i, bool write, uint64_t v)
 {
+    // clang-format off
     switch (i) {
-        LR_CASE(0) LR_CASE(1) LR_CASE(2) LR_CASE(3) LR_CASE(4) LR_CASE(5) LR_CASE(6) LR_CASE(7)
-        LR_CASE(8) LR_CASE(9) LR_CASE(10) LR_CASE(11) LR_CASE(12) LR_CASE(13) LR_CASE(14)
-        LR_CASE(15)
+    LR_CASE(0) LR_CASE(1) LR_CASE(2) LR_CASE(3) LR_CASE(4) LR_CASE(5) LR_CASE(6) LR_CASE(7)
+    LR_CASE(8) LR_CASE(9) LR_CASE(10) LR_CASE(11) LR_CASE(12) LR_CASE(13) LR_CASE(14)
+    LR_CASE(15)
     default:
         break;
     }
+    // clang-format on
     return v;
 }
 
@@ -357,8 +359,9 @@ bool vgic_sysreg(struct pd *v, uint64_t esr)
             struct pd *t = &pds[i];
             if (!same_vm(t, v))
                 continue;
-            if (all ? t != v : (t->info->child_id < 16 && ((val >> t->info->child_id) & 1) &&
-                                ((val >> 16) & 0xff) == 0))
+            if (all ? t != v
+                    : (t->info->child_id < 16 && ((val >> t->info->child_id) & 1) &&
+                       ((val >> 16) & 0xff) == 0))
                 vgic_raise(t, intid);
         }
     } else if (op2 != 6 && op2 != 7) { // ICC_ASGI1R and ICC_SGI0R: no group 0 here

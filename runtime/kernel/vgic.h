@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sysgen/bootinfo.h>
 
-#define VGIC_LINES 256 // INTIDs 0..255: SGIs, PPIs and SPIs 32..255
+#define VGIC_LINES   256 // INTIDs 0..255: SGIs, PPIs and SPIs 32..255
 #define VGIC_MAX_LRS 16
 
 struct pd;

@@ -119,8 +119,8 @@ void sg_main(struct sg_ipcbuf *ipc)
     bool have_reply = false;
     microkit_msginfo reply = 0;
     for (;;) {
-        struct hvc_ret ev = have_reply ? sg_hvc(SG_SYS_REPLY_WAIT, reply, 0, 0)
-                                       : sg_hvc(SG_SYS_WAIT, 0, 0, 0);
+        struct hvc_ret ev =
+            have_reply ? sg_hvc(SG_SYS_REPLY_WAIT, reply, 0, 0) : sg_hvc(SG_SYS_WAIT, 0, 0, 0);
         have_reply = false;
         switch (ev.x0) {
         case SG_EV_NOTIFY:

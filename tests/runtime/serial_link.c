@@ -110,8 +110,7 @@ int main(int argc, char **argv)
         sb_printf(&sdf,
                   "    <channel>\n        <end pd=\"%s\" id=\"%u\" />\n"
                   "        <end pd=\"%s\" id=\"%u\" />\n    </channel>\n",
-                  names[conns[i].producer], conns[i].p.ch, names[conns[i].consumer],
-                  conns[i].c.ch);
+                  names[conns[i].producer], conns[i].p.ch, names[conns[i].consumer], conns[i].c.ch);
     sb_puts(&sdf, "</system>\n");
 
     static struct sysgen_serial_driver_config drv;

@@ -39,19 +39,19 @@ static void stage2_page_and_block(void **state)
     uint64_t l1 = s.tables[0][0];
     assert_int_equal(l1 & 3, 3); // table
     assert_int_equal(l1 & 0xfffffffff000ull, 0x70001000);
-    uint64_t page = s.tables[2][0];               // IPA 0x200000 -> L3 index 0
+    uint64_t page = s.tables[2][0]; // IPA 0x200000 -> L3 index 0
     assert_int_equal(page & 0xfffffffff000ull, 0x60400000);
-    assert_int_equal(page & 3, 3);                // page
-    assert_int_equal((page >> 2) & 0xf, 0xf);     // normal write-back
-    assert_int_equal((page >> 6) & 3, 1);         // read only
-    assert_int_equal((page >> 54) & 1, 0);        // executable
-    uint64_t block = s.tables[3][0];              // IPA 1 GiB -> L2 index 0
-    assert_int_equal(block & 3, 1);               // block
+    assert_int_equal(page & 3, 3);            // page
+    assert_int_equal((page >> 2) & 0xf, 0xf); // normal write-back
+    assert_int_equal((page >> 6) & 3, 1);     // read only
+    assert_int_equal((page >> 54) & 1, 0);    // executable
+    uint64_t block = s.tables[3][0];          // IPA 1 GiB -> L2 index 0
+    assert_int_equal(block & 3, 1);           // block
     assert_int_equal(block & 0xfffffffff000ull, 0x80000000);
-    assert_int_equal((block >> 6) & 3, 3);        // read-write
-    assert_int_equal((block >> 54) & 1, 1);       // never executable
+    assert_int_equal((block >> 6) & 3, 3);  // read-write
+    assert_int_equal((block >> 54) & 1, 1); // never executable
     uint64_t dev = s.tables[4][0];
-    assert_int_equal((dev >> 2) & 0xf, 1);        // Device-nGnRE
+    assert_int_equal((dev >> 2) & 0xf, 1); // Device-nGnRE
     s2_free(&s);
 }
 

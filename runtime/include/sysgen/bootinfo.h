@@ -15,10 +15,10 @@
 #define SG_BOOTINFO_MAGIC   0x4f464e4942475358ull // "XSGBINFO" little-endian
 #define SG_BOOTINFO_VERSION 1
 
-#define SG_MAX_PDS    63 // Microkit's limit; also keeps VMIDs in 8 bits
-#define SG_MAX_ENDS   62 // channel and irq ids 0..61, one namespace per PD
-#define SG_NAME_LEN   64
-#define SG_NO_PARENT  0xff
+#define SG_MAX_PDS   63 // Microkit's limit; also keeps VMIDs in 8 bits
+#define SG_MAX_ENDS  62 // channel and irq ids 0..61, one namespace per PD
+#define SG_NAME_LEN  64
+#define SG_NO_PARENT 0xff
 
 // The kernel's debug console device kind.
 enum sg_uart_kind { SG_UART_NONE = 0, SG_UART_PL011 = 1 };
@@ -46,17 +46,17 @@ struct sg_end {
 };
 
 struct sg_pd_info {
-    char name[SG_NAME_LEN];      // NUL-terminated
-    uint64_t entry;              // IPA of the first instruction
-    uint64_t stack_top;          // IPA, 16-byte aligned
-    uint64_t ipcbuf_va;          // IPA of the IPC buffer page
-    uint64_t ipcbuf_pa;          // where the kernel finds it
-    uint64_t vttbr;              // stage-2 root table PA | VMID << 48
-    uint8_t priority;            // 0..254, higher runs first
-    uint8_t parent;              // PD index or SG_NO_PARENT
-    uint8_t child_id;            // this PD's id in its parent's namespace
-    uint8_t passive;             // 1: never scheduled unless called
-    uint8_t kind;                // enum sg_pd_kind
+    char name[SG_NAME_LEN]; // NUL-terminated
+    uint64_t entry;         // IPA of the first instruction
+    uint64_t stack_top;     // IPA, 16-byte aligned
+    uint64_t ipcbuf_va;     // IPA of the IPC buffer page
+    uint64_t ipcbuf_pa;     // where the kernel finds it
+    uint64_t vttbr;         // stage-2 root table PA | VMID << 48
+    uint8_t priority;       // 0..254, higher runs first
+    uint8_t parent;         // PD index or SG_NO_PARENT
+    uint8_t child_id;       // this PD's id in its parent's namespace
+    uint8_t passive;        // 1: never scheduled unless called
+    uint8_t kind;           // enum sg_pd_kind
     uint8_t reserved[3];
     struct sg_end ends[SG_MAX_ENDS];
 };

@@ -74,8 +74,8 @@ _Static_assert(sizeof(struct sg_ipcbuf) == 4096, "IPC buffer is one page");
 // Where the host linker places a PD's IPC buffer and stack (IPAs).  They sit
 // far above where PD programs are linked (pd.ld) and below the 39-bit IPA
 // limit of the stage-2 configuration.
-#define SG_PD_IPCBUF_VA 0x4000000000ull
-#define SG_PD_STACK_TOP 0x3fff000000ull
+#define SG_PD_IPCBUF_VA     0x4000000000ull
+#define SG_PD_STACK_TOP     0x3fff000000ull
 #define SG_PD_STACK_DEFAULT 0x2000ull
 
 #endif

@@ -31,8 +31,7 @@ void init(void)
         microkit_mr_set(0, i);
         microkit_ppcall(SERVER, microkit_msginfo_new(0, 1));
     }
-    sg_printf("bench: ppcall round trip %lu ns (%u rounds)\n", ns_per_round(now() - start),
-              ROUNDS);
+    sg_printf("bench: ppcall round trip %lu ns (%u rounds)\n", ns_per_round(now() - start), ROUNDS);
     t0 = now();
     microkit_notify(SERVER);
 }

@@ -4,7 +4,7 @@
 // on a channel without pp rights and on a bad id fail with an error.
 #include <microkit.h>
 
-#define SERVER    1
+#define SERVER      1
 #define NOTIFY_ONLY 2
 
 void init(void)

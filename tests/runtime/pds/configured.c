@@ -14,8 +14,8 @@ void init(void)
         sg_printf("configured: no valid config (magic 0x%x)\n", h->magic);
         sg_dbg_exit(1);
     }
-    sg_printf("configured: config for %s, kind %u, uart irq %u\n", h->pd_name,
-              (unsigned)h->kind, config.uart.irq);
+    sg_printf("configured: config for %s, kind %u, uart irq %u\n", h->pd_name, (unsigned)h->kind,
+              config.uart.irq);
     sg_dbg_exit(0);
 }
 

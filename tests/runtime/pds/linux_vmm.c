@@ -8,17 +8,17 @@
 // runs an unmodified Linux.
 #include <microkit.h>
 
-#define VCPU        0
-#define KERNEL_GPA  0x40200000ul
-#define DTB_GPA     0x48000000ul
-#define UART_GPA    0x09000000ull
-#define UART_INTID  33
+#define VCPU       0
+#define KERNEL_GPA 0x40200000ul
+#define DTB_GPA    0x48000000ul
+#define UART_GPA   0x09000000ull
+#define UART_INTID 33
 
-#define DR   0x000
-#define FR   0x018
-#define IMSC 0x038
-#define RIS  0x03c
-#define MIS  0x040
+#define DR      0x000
+#define FR      0x018
+#define IMSC    0x038
+#define RIS     0x03c
+#define MIS     0x040
 #define FR_RXFE (1u << 4)
 #define FR_TXFE (1u << 7)
 #define INT_TX  (1u << 5)

@@ -5,10 +5,10 @@
 // ends the run when the guest powers off.
 #include <microkit.h>
 
-#define VCPU    0
+#define VCPU        0
 #define GUEST_ENTRY 0x40000000ull
-#define UART_DR 0x09000000ull
-#define UART_FR 0x09000018ull
+#define UART_DR     0x09000000ull
+#define UART_FR     0x09000018ull
 
 uint64_t guest_ram_vaddr; // patched by sysgen
 extern const char guest_blob[], guest_blob_end[];
