@@ -55,20 +55,23 @@ static void vtimer_fired(struct pd *cur)
 }
 
 // vCPUs asleep in WFI have no timer in hardware: wake those whose deadline
-// passed.  Runs on the timeslice tick, so a sleeping guest's timer is late
-// by at most one timeslice.
-static void vtimer_check_sleepers(void)
+// passed, and return the earliest deadline of those still asleep.
+static uint64_t vtimer_check_sleepers(void)
 {
-    uint64_t now = read_cntpct_el0(); // CNTVOFF_EL2 is 0
+    uint64_t now = read_cntpct_el0(), next = UINT64_MAX; // CNTVOFF_EL2 is 0
     for (unsigned i = 0; i < npds; i++) {
         struct pd *v = &pds[i];
         uint64_t ctl = v->el1.cntv_ctl;
-        if (v->state == PD_WFI && (ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK) &&
-            now >= v->el1.cntv_cval) {
+        if (v->state != PD_WFI || !(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK))
+            continue;
+        if (now >= v->el1.cntv_cval) {
             v->el1.cntv_ctl |= CNTV_CTL_IMASK;
             vgic_raise(v, INTID_VTIMER);
+        } else if (v->el1.cntv_cval < next) {
+            next = v->el1.cntv_cval;
         }
     }
+    return next;
 }
 
 bool irq_handle_pending(struct pd *cur)
@@ -80,10 +83,9 @@ bool irq_handle_pending(struct pd *cur)
             return tick; // spurious: nothing (more) pending
         gic_drop(intid);
         if (intid == sched_irq) {
-            timer_rearm();
+            tick |= timer_slice_over();
+            timer_program(vtimer_check_sleepers());
             gic_deactivate(intid);
-            vtimer_check_sleepers();
-            tick = true;
         } else if (intid == INTID_VTIMER) {
             vtimer_fired(cur);
         } else if (intid == INTID_MAINTENANCE) {

@@ -13,6 +13,7 @@
 #include "sched.h"
 #include "semihost.h"
 #include "syscall.h"
+#include "timer.h"
 #include "vgic.h"
 
 static void stage2_abort(struct pd *p, uint64_t esr)
@@ -57,12 +58,14 @@ static void sync_from_vcpu(struct pd *v)
     case EC_WFX:
         v->ctx.elr += 4;
         // WFI with nothing to take: sleep until an interrupt is raised for
-        // it.  Its timer keeps running in hardware only while it is loaded,
-        // so note the deadline for the tick to check (irq.c).
+        // it.  Its timer runs in hardware only while it is loaded, so CNTHP
+        // takes over its deadline (irq.c wakes it).
         if (!(esr & 1) && !vgic_has_work(v)) {
             v->el1.cntv_ctl = read_cntv_ctl_el0();
             v->el1.cntv_cval = read_cntv_cval_el0();
             v->state = PD_WFI;
+            if ((v->el1.cntv_ctl & 3) == 1) // enabled, not masked
+                timer_wake_by(v->el1.cntv_cval);
         }
         break;
     case EC_IABT_LOWER:
