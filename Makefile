@@ -46,6 +46,7 @@ $(SYSGEN): $(BUILD)/obj/sysgen/main.o $(BUILD)/lib/libsysgen.a
 -include runtime/runtime.mk
 -include guest/guest.mk
 -include tests/unit/unit.mk
+-include tests/fuzz/fuzz.mk
 
 # `make deps` installs what building and testing need (Debian 12, as root).
 deps:

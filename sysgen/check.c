@@ -411,7 +411,11 @@ static void rule_partitions_fit(struct system *sys)
                 error_at(p->start_pos, "partition starts at %s, inside partition '%s'",
                          format_size(p->start, a), d->parts[i - 1].name);
         }
-        if (p->start + p->size < p->start || p->start + p->size > d->size) {
+        if (p->start + p->size < p->start) {
+            error_at(p->size_pos, "partition '%s' ends past the end of any disk", p->name);
+            return;
+        }
+        if (p->start + p->size > d->size) {
             error_at(p->size_pos, "partition '%s' ends at %s, past the end of the %s disk", p->name,
                      format_size(p->start + p->size, a), format_size(d->size, b));
             return;
@@ -477,8 +481,9 @@ static void check_kernel(struct guest *g)
         g->kernel_text_offset = 0x80000;
         g->kernel_image_size = g->kernel_size;
     }
-    if (g->kernel_image_size < g->kernel_size || g->kernel_text_offset >= 2 * MiB ||
-        !is_aligned(g->kernel_text_offset, 4096))
+    // An Image header is untrusted input too: bound what it claims.
+    if (g->kernel_image_size < g->kernel_size || g->kernel_image_size > 1 * GiB ||
+        g->kernel_text_offset >= 2 * MiB || !is_aligned(g->kernel_text_offset, 4096))
         error_at(g->kernel_pos, "kernel '%s' has an inconsistent Image header", g->kernel_path);
 }
 

@@ -7,7 +7,7 @@
 #define FIELD(T, f, type) {#f, offsetof(T, f), type, 0, NULL}
 #define STR(T, f)         {#f, offsetof(T, f), F_STR, sizeof(((T *)0)->f), NULL}
 #define SUB(T, f, d)      {#f, offsetof(T, f), F_STRUCT, 0, &d}
-#define ARR(T, f, d)      {#f, offsetof(T, f), F_ARRAY, sizeof(((T *)0)->f) / d.size, &d}
+#define ARR(T, f, d)      {#f, offsetof(T, f), F_ARRAY, sizeof(((T *)0)->f) / sizeof(((T *)0)->f[0]), &d}
 // clang-format on
 #define TYPE(var, T, ...)                                                                          \
     static const struct field_desc var##_fields[] = {__VA_ARGS__};                                 \

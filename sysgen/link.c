@@ -344,11 +344,12 @@ static uint64_t alloc(struct link *l, uint64_t size, uint64_t align)
     return p;
 }
 
+// `what` (owned from here on) names the chunk in the link map.
 static void add_chunk(struct link *l, uint64_t dest, uint64_t memsz, const uint8_t *data,
-                      uint64_t filesz)
+                      uint64_t filesz, char *what)
 {
     l->chunks = xrealloc(l->chunks, (size_t)(l->nchunks + 1) * sizeof(*l->chunks));
-    l->chunks[l->nchunks++] = (struct chunk){dest, memsz, filesz, data};
+    l->chunks[l->nchunks++] = (struct chunk){dest, memsz, filesz, data, what};
 }
 
 static void add_vrange(struct lpd *pd, uint64_t va, uint64_t pa, uint64_t size, unsigned perms,
@@ -408,7 +409,8 @@ static void load_region_files(struct link *l, struct sdf_mr *mr, uint64_t pa)
                 l->file_data =
                     xrealloc(l->file_data, (size_t)(l->nfile_data + 1) * sizeof(*l->file_data));
                 l->file_data[l->nfile_data++] = data;
-                add_chunk(l, pa + f->offset, (uint64_t)size, data, (uint64_t)size);
+                add_chunk(l, pa + f->offset, (uint64_t)size, data, (uint64_t)size,
+                          xasprintf("file %s in memory region '%s'", f->path, mr->name));
             }
         }
         if (size >= 0) { // one file never overwrites another
@@ -439,7 +441,8 @@ static void layout_memory(struct link *l)
         else
             l->mr_pa[i] = alloc(l, mr->size, mr->size >= LARGE_PAGE ? LARGE_PAGE : mr->page_size);
         if (in_ram(l->board, l->mr_pa[i], mr->size))
-            add_chunk(l, l->mr_pa[i], mr->size, NULL, 0); // zero-filled at boot
+            add_chunk(l, l->mr_pa[i], mr->size, NULL, 0, // zero-filled at boot
+                      xasprintf("memory region '%s'", mr->name));
         load_region_files(l, mr, l->mr_pa[i]);
     }
     for (int i = 0; i < s->npds; i++) {
@@ -455,11 +458,13 @@ static void layout_memory(struct link *l)
                        xasprintf("segment %d of %s", j, pd->sdf->program_image), ipos);
         }
         pd->ipcbuf_pa = alloc(l, PAGE, PAGE);
-        add_chunk(l, pd->ipcbuf_pa, PAGE, NULL, 0);
+        add_chunk(l, pd->ipcbuf_pa, PAGE, NULL, 0,
+                  xasprintf("IPC buffer of '%s'", pd_name(pd->sdf)));
         add_vrange(pd, SG_PD_IPCBUF_VA, pd->ipcbuf_pa, PAGE, S2_PERM_R | S2_PERM_W, true,
                    xstrdup("the IPC buffer"), pd->sdf->pos);
         pd->stack_pa = alloc(l, pd->sdf->stack_size, PAGE);
-        add_chunk(l, pd->stack_pa, pd->sdf->stack_size, NULL, 0);
+        add_chunk(l, pd->stack_pa, pd->sdf->stack_size, NULL, 0,
+                  xasprintf("stack of '%s'", pd_name(pd->sdf)));
         add_vrange(pd, SG_PD_STACK_TOP - pd->sdf->stack_size, pd->stack_pa, pd->sdf->stack_size,
                    S2_PERM_R | S2_PERM_W, true, xstrdup("the stack"), pd->sdf->pos);
     }
@@ -621,7 +626,7 @@ static void build_stage2(struct link *l)
         pd->s2_pa = alloc(l, (uint64_t)pd->s2.n * PAGE, PAGE);
         s2_finalize(&pd->s2, pd->s2_pa);
         add_chunk(l, pd->s2_pa, (uint64_t)pd->s2.n * PAGE, (const uint8_t *)pd->s2.tables,
-                  (uint64_t)pd->s2.n * PAGE);
+                  (uint64_t)pd->s2.n * PAGE, xasprintf("stage-2 tables of '%s'", pd_name(pd->sdf)));
     }
     for (int i = 0; i < l->nvms; i++) {
         struct lvm *v = &l->vms[i];
@@ -631,8 +636,10 @@ static void build_stage2(struct link *l)
                    v->vr[j].cached);
         v->s2_pa = alloc(l, (uint64_t)v->s2.n * PAGE, PAGE);
         s2_finalize(&v->s2, v->s2_pa);
-        add_chunk(l, v->s2_pa, (uint64_t)v->s2.n * PAGE, (const uint8_t *)v->s2.tables,
-                  (uint64_t)v->s2.n * PAGE);
+        add_chunk(
+            l, v->s2_pa, (uint64_t)v->s2.n * PAGE, (const uint8_t *)v->s2.tables,
+            (uint64_t)v->s2.n * PAGE,
+            xasprintf("stage-2 tables of virtual machine '%s'", v->vm->name ? v->vm->name : "?"));
     }
 }
 
@@ -699,14 +706,15 @@ static void build_bootinfo(struct link *l)
                                                               (uint8_t)ch->end[1 - e].id, 0};
         }
     }
-    add_chunk(l, l->bootinfo_pa, round_up(l->bootinfo_size, PAGE), l->bootinfo, l->bootinfo_size);
+    add_chunk(l, l->bootinfo_pa, round_up(l->bootinfo_size, PAGE), l->bootinfo, l->bootinfo_size,
+              xstrdup("boot info"));
 }
 
 static void add_elf_chunks(struct link *l)
 {
     for (int i = 0; i < l->kernel.nsegs; i++) {
         struct elf_segment *sg = &l->kernel.segs[i];
-        add_chunk(l, sg->paddr, sg->memsz, sg->data, sg->filesz);
+        add_chunk(l, sg->paddr, sg->memsz, sg->data, sg->filesz, xasprintf("kernel segment %d", i));
     }
     for (int i = 0; i < l->sys.npds; i++) {
         struct lpd *pd = &l->pds[i];
@@ -716,7 +724,9 @@ static void add_elf_chunks(struct link *l)
             uint64_t off = sg->vaddr - lo;
             pd->seg_buf[j] = xcalloc(1, (size_t)(hi - lo));
             memcpy(pd->seg_buf[j] + off, sg->data, (size_t)sg->filesz);
-            add_chunk(l, pd->seg_pa[j], hi - lo, pd->seg_buf[j], off + sg->filesz);
+            add_chunk(
+                l, pd->seg_pa[j], hi - lo, pd->seg_buf[j], off + sg->filesz,
+                xasprintf("segment %d of '%s' (%s)", j, pd_name(pd->sdf), pd->sdf->program_image));
         }
     }
 }
@@ -728,6 +738,58 @@ static void check_fits(struct link *l)
         error_at(l->sys.pos, "the system needs RAM up to 0x%llx but board '%s' ends at 0x%llx",
                  (unsigned long long)l->next, b->name,
                  (unsigned long long)(b->ram_base + b->ram_size));
+}
+
+static int cmp_chunk(const void *a, const void *b)
+{
+    const struct chunk *x = a, *y = b;
+    return x->dest < y->dest ? -1 : x->dest > y->dest;
+}
+
+static void map_space(struct strbuf *sb, const char *title, const struct vrange *vr, int n)
+{
+    sb_printf(sb, "\n%s\n", title);
+    for (int i = 0; i < n; i++)
+        sb_printf(sb, "  0x%010llx-0x%010llx -> 0x%010llx %c%c%c%s  %s\n",
+                  (unsigned long long)vr[i].va, (unsigned long long)(vr[i].va + vr[i].size),
+                  (unsigned long long)vr[i].pa, (vr[i].perms & S2_PERM_R) ? 'r' : '-',
+                  (vr[i].perms & S2_PERM_W) ? 'w' : '-', (vr[i].perms & S2_PERM_X) ? 'x' : '-',
+                  vr[i].cached ? "" : " device", vr[i].what);
+}
+
+// OUT/loader.map: where everything went, for people (deterministic).
+static int write_link_map(struct link *l, const char *out_dir)
+{
+    struct strbuf sb;
+    sb_init(&sb);
+    sb_printf(&sb, "# sysgen link map of %s, board %s\n\nphysical memory\n", l->sys.path,
+              l->board->name);
+    struct chunk *sorted = xmalloc((size_t)l->nchunks * sizeof(*sorted) + 1);
+    memcpy(sorted, l->chunks, (size_t)l->nchunks * sizeof(*sorted));
+    qsort(sorted, (size_t)l->nchunks, sizeof(*sorted), cmp_chunk);
+    for (int i = 0; i < l->nchunks; i++)
+        sb_printf(&sb, "  0x%010llx-0x%010llx %10llu bytes  %s\n",
+                  (unsigned long long)sorted[i].dest,
+                  (unsigned long long)(sorted[i].dest + sorted[i].memsz),
+                  (unsigned long long)sorted[i].memsz, sorted[i].what);
+    free(sorted);
+    for (int i = 0; i < l->sys.npds; i++) {
+        struct lpd *pd = &l->pds[i];
+        char *t = xasprintf("protection domain '%s' (priority %d, entry 0x%llx)", pd_name(pd->sdf),
+                            pd->sdf->priority, (unsigned long long)pd->elf.entry);
+        map_space(&sb, t, pd->vr, pd->nvr);
+        free(t);
+    }
+    for (int i = 0; i < l->nvms; i++) {
+        char *t = xasprintf("virtual machine '%s' (VMM '%s')",
+                            l->vms[i].vm->name ? l->vms[i].vm->name : "?",
+                            pd_name(&l->sys.pds[l->vms[i].vmm]));
+        map_space(&sb, t, l->vms[i].vr, l->vms[i].nvr);
+        free(t);
+    }
+    int rc = write_file_atomic(out_dir, "loader.map", sb.data, sb.len);
+    sb_free(&sb);
+    return rc;
 }
 
 static int kernel_extent(struct link *l)
@@ -775,6 +837,8 @@ static void link_free(struct link *l)
     free(l->vms);
     free(l->pds);
     free(l->mr_pa);
+    for (int i = 0; i < l->nchunks; i++)
+        free(l->chunks[i].what);
     free(l->chunks);
     free(l->bootinfo);
     elf_free(&l->kernel);
@@ -841,6 +905,9 @@ static int link_run(struct link *l, const char *sdf_path, const char *out_dir, i
     check_fits(l);
     if (failed(before))
         return 1;
+    rc = write_link_map(l, out_dir);
+    if (rc)
+        return rc;
     return image_write(out_dir, &l->loader, l->chunks, l->nchunks, l->kernel.entry, l->bootinfo_pa);
 }
 

@@ -34,6 +34,31 @@ static int mkdir_p(const char *dir)
     return r == 0 || errno == EEXIST ? 0 : -1;
 }
 
+int write_file_atomic(const char *out_dir, const char *name, const void *data, size_t len)
+{
+    int rc = 0;
+    char *path = xasprintf("%s/%s", out_dir, name);
+    char *tmp = xasprintf("%s/.%s.tmp", out_dir, name);
+    FILE *f = NULL;
+    if (mkdir_p(out_dir) != 0 || !(f = fopen(tmp, "wb")) || fwrite(data, 1, len, f) != len) {
+        fatal_error("cannot write %s: %s", tmp, strerror(errno));
+        rc = 2;
+    }
+    if (f && fclose(f) != 0 && rc == 0) {
+        fatal_error("cannot write %s: %s", tmp, strerror(errno));
+        rc = 2;
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        fatal_error("cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        rc = 2;
+    }
+    if (rc)
+        remove(tmp);
+    free(path);
+    free(tmp);
+    return rc;
+}
+
 // The loader as a flat binary from its lowest to its highest address,
 // including its zero-filled tail, padded to SG_LOAD_ALIGN: the loader finds
 // the payload at that same rounded end (__payload in loader.ld).
@@ -96,27 +121,7 @@ int image_write(const char *out_dir, const struct elf_image *loader, const struc
     struct arm64_image_header *ih = (void *)sb.data;
     ih->image_size = round_up(sb.len, SG_LOAD_ALIGN);
 
-    int rc = 0;
-    char *path = xasprintf("%s/loader.img", out_dir);
-    char *tmp = xasprintf("%s/.loader.img.tmp", out_dir);
-    FILE *f = NULL;
-    if (mkdir_p(out_dir) != 0 || !(f = fopen(tmp, "wb")) ||
-        fwrite(sb.data, 1, sb.len, f) != sb.len) {
-        fatal_error("cannot write %s: %s", tmp, strerror(errno));
-        rc = 2;
-    }
-    if (f && fclose(f) != 0 && rc == 0) {
-        fatal_error("cannot write %s: %s", tmp, strerror(errno));
-        rc = 2;
-    }
-    if (rc == 0 && rename(tmp, path) != 0) {
-        fatal_error("cannot rename %s to %s: %s", tmp, path, strerror(errno));
-        rc = 2;
-    }
-    if (rc)
-        remove(tmp);
-    free(path);
-    free(tmp);
+    int rc = write_file_atomic(out_dir, "loader.img", sb.data, sb.len);
     sb_free(&sb);
     return rc;
 }
