@@ -79,6 +79,15 @@ fi
 
 # -- shared memory and setvar --------------------------------------------------
 if rt_system shmem; then
+  map=$RT_OUT/shmem/loader.map
+  if grep -q "^  0x0070000000-0x0070001000 .* memory region 'shared'$" "$map" &&
+     grep -q "^  0x0010000000-0x0010001000 -> 0x0070000000 rw-  the map of 'shared'$" "$map" &&
+     grep -q "^  0x0030000000-0x0030001000 -> 0x0070000000 r--  the map of 'shared'$" "$map"; then
+    ok "shmem: loader.map shows the shared region and both PDs' maps of it"
+  else
+    not_ok "shmem: loader.map shows the shared region and both PDs' maps of it"
+    sed 's/^/#   /' "$map"
+  fi
   rt_expect shmem "setvar_vaddr and setvar region_paddr are patched into the ELF" \
     '^writer: shared at vaddr 0x10000000 paddr 0x70000000, private at 0x20000000$'
   rt_expect shmem "a shared region is visible to both PDs" '^reader: shared word is 0x5ca1ab1e$'
