@@ -28,6 +28,13 @@ if rt_system hello; then
     'EL2 vectors live \(self-test breakpoint taken and reported\)'
   rt_expect hello "PD runs at EL1 and prints through hvc with its patched name" '^hello from hello$'
   rt_exit_code hello 0
+  if rt_sysgen tests/runtime/hello.system "$RT_OUT/hello-again" >/dev/null 2>&1 &&
+     cmp -s "$img" "$RT_OUT/hello-again/loader.img" &&
+     cmp -s "$RT_OUT/hello/loader.map" "$RT_OUT/hello-again/loader.map"; then
+    ok "hello: linking again gives the same loader.img and loader.map, byte for byte"
+  else
+    not_ok "hello: linking again gives the same loader.img and loader.map, byte for byte"
+  fi
 fi
 
 # -- notifications and protected procedure calls ------------------------
