@@ -714,5 +714,6 @@ void system_free(struct system *sys)
     free(sys->name);
     free(sys->path);
     free(sys->dir);
+    free(sys->sdf_dir);
     free(sys);
 }

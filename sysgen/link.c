@@ -852,6 +852,18 @@ static bool failed(int before)
     return diag_error_count() > before;
 }
 
+static const char *known_boards(void)
+{
+    static char buf[256];
+    buf[0] = 0;
+    for (size_t i = 0; i < sizeof(boards) / sizeof(boards[0]); i++) {
+        if (i)
+            strncat(buf, ", ", sizeof(buf) - strlen(buf) - 1);
+        strncat(buf, boards[i].name, sizeof(buf) - strlen(buf) - 1);
+    }
+    return buf;
+}
+
 static int link_run(struct link *l, const char *sdf_path, const char *out_dir, int before)
 {
     bool io_error;
@@ -862,7 +874,7 @@ static int link_run(struct link *l, const char *sdf_path, const char *out_dir, i
         if (strcmp(boards[i].name, bname) == 0)
             l->board = &boards[i];
     if (!l->board) {
-        error_at(l->sys.pos, "unknown board '%s' (runtime/boards/ knows %s)", bname, DEFAULT_BOARD);
+        error_at(l->sys.pos, "unknown board '%s' (runtime/boards/ knows %s)", bname, known_boards());
         return 1;
     }
     int rc = load_component(l, "kernel.elf", &l->kernel);

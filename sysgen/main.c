@@ -14,6 +14,7 @@
 #include "strbuf.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,8 +268,14 @@ static int compile(const struct options *o)
     } else if (!o->check_only) {
         dir = o->out_dir ? xstrdup(o->out_dir) : xasprintf("build/%s", sys->name);
         struct output out = {0};
-        if (!make_dirs(dir) || !out_begin(&out, dir) || !emit_all(sys, &out))
+        char real[PATH_MAX];
+        if (!make_dirs(dir) || !realpath(dir, real) || !out_begin(&out, dir))
             rc = EXIT_USAGE;
+        if (rc == 0) {
+            sys->sdf_dir = xasprintf("%s/generated", real);
+            if (!emit_all(sys, &out))
+                rc = EXIT_USAGE;
+        }
         if (rc == 0 && !o->no_image)
             rc = link_image(sys, &out, o->components);
         if (rc == 0 && !out_commit(&out))

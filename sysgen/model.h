@@ -186,6 +186,9 @@ struct system {
     size_t nguests;
     struct layout layout;
     struct node *tree;
+    // Where system.sdf will finally live (absolute): the SDF names the
+    // guest images relative to it.  NULL: paths as sysgen was given them.
+    char *sdf_dir;
 };
 
 // Where sysgen finds its boards and the default guest (main.c sets these).

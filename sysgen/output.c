@@ -56,10 +56,22 @@ void remove_tree(const char *path)
     }
 }
 
+// The stage is a sibling of OUT (build/.two_guests.sysgen-stage-PID for
+// build/two_guests): the same depth, so a path relative to a staged file
+// (the SDF's <file> paths) stays right after the rename.
 bool out_begin(struct output *o, const char *dir)
 {
+    char *copy = xstrdup(dir);
+    size_t n = strlen(copy);
+    while (n > 1 && copy[n - 1] == '/')
+        copy[--n] = '\0';
+    char *slash = strrchr(copy, '/');
+    if (slash)
+        *slash = '\0';
     o->dir = xstrdup(dir);
-    o->stage = xasprintf("%s/.sysgen-stage-%ld", dir, (long)getpid());
+    o->stage = slash ? xasprintf("%s/.%s.sysgen-stage-%ld", copy, slash + 1, (long)getpid())
+                     : xasprintf(".%s.sysgen-stage-%ld", copy, (long)getpid());
+    free(copy);
     remove_tree(o->stage);
     return make_dirs(o->stage);
 }

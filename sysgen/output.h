@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The output directory, written all or nothing: every file goes into a
-// staging directory inside it, and only a run that succeeded moves the
+// staging directory beside it, and only a run that succeeded moves the
 // staged files into place (rename, so each appears whole).
 #ifndef SYSGEN_OUTPUT_H
 #define SYSGEN_OUTPUT_H
@@ -10,7 +10,7 @@
 
 struct output {
     char *dir;   // OUT
-    char *stage; // OUT/.sysgen-stage-<pid>
+    char *stage; // .OUT.sysgen-stage-<pid>, beside OUT
 };
 
 bool out_begin(struct output *o, const char *dir);

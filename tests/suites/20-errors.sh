@@ -39,7 +39,7 @@ rc=$?
 rm -f systems/.changed.yaml
 after=$(cd "$out/ok" && find . -type f | sort | xargs sha256sum)
 if [ "$rc" -eq 2 ] && [ "$before" = "$after" ] && grep -q "cannot run mkfs.fat" "$out/log" &&
-   [ -z "$(ls -A "$out/ok" | grep sysgen-)" ]; then
+   [ -z "$(ls -A "$out" "$out/ok" | grep sysgen-)" ]; then
   ok "a failed run keeps the previous output whole"
 else
   not_ok "a failed run keeps the previous output whole (exit $rc)"; sed 's/^/#   /' "$out/log"
