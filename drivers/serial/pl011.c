@@ -63,11 +63,14 @@ static void transmit(void)
 static void receive(void)
 {
     bool got = false;
+    // Clear first, then drain: a byte arriving after the last read raises
+    // the interrupt again.  The other order can clear a fresh byte's
+    // interrupt and leave it stuck in the FIFO.
+    wr(UART_ICR, INT_RX | INT_RT);
     while (!(rd(UART_FR) & FR_RXFE)) {
         char c = (char)(rd(UART_DR) & 0xff);
         got |= sq_put(&rx, c); // a full ring drops input, as a UART would
     }
-    wr(UART_ICR, INT_RX | INT_RT);
     if (got)
         microkit_notify(config.rx.ch);
 }

@@ -13,11 +13,18 @@ extern uint64_t loader_bootinfo;
 uint64_t loader_main(uint64_t dtb);
 
 static volatile uint32_t *uart;
+static uint32_t uart_kind;
 
 static void putc_(char c)
 {
     if (!uart)
         return;
+    if (uart_kind == SG_UART_IMX) {
+        while (uart[0xb4 / 4] & (1u << 4)) // UTS.TXFULL
+            ;
+        uart[0x40 / 4] = (uint32_t)c; // UTXD
+        return;
+    }
     while (uart[0x18 / 4] & (1u << 5)) // PL011 FR.TXFF: transmit FIFO full
         ;
     uart[0] = (uint32_t)c;
@@ -56,7 +63,8 @@ uint64_t loader_main(uint64_t dtb)
         memset((char *)chunk[i].dest + chunk[i].filesz, 0, chunk[i].memsz - chunk[i].filesz);
     }
     const struct sg_bootinfo *bi = (const void *)hdr->bootinfo_pa;
-    if (bi->uart_kind == SG_UART_PL011)
+    uart_kind = bi->uart_kind;
+    if (uart_kind == SG_UART_PL011 || uart_kind == SG_UART_IMX)
         uart = (volatile uint32_t *)bi->uart_base;
     puts_("LDR|INFO: ");
     puthex(hdr->nchunks);

@@ -21,7 +21,7 @@
 #define SG_NO_PARENT 0xff
 
 // The kernel's debug console device kind.
-enum sg_uart_kind { SG_UART_NONE = 0, SG_UART_PL011 = 1 };
+enum sg_uart_kind { SG_UART_NONE = 0, SG_UART_PL011 = 1, SG_UART_IMX = 2 };
 
 // A schedulable thing: a protection domain, or one vCPU of a virtual
 // machine.  A vCPU's parent is its VMM and its child_id the vCPU id; it has
