@@ -48,6 +48,8 @@ static void usage(FILE *f)
           "  --run-qemu           build, then boot the image in QEMU (console on this\n"
           "                       terminal, Ctrl-A x quits); QEMU's exit status is ours\n"
           "  --no-image           stop after the generated files and disk.img\n"
+          "  --plan-all-devices   lay out devices whose runtime backends do not exist\n"
+          "                       yet (block, net, vsock) too: files to review, no image\n"
           "  --guest-dir DIR      where 'kernel: default' and 'initrd: default' are\n"
           "                       (default: build/guest of the sysgen tree)\n"
           "  --sdf FILE           link a hand-written SDF into OUT/loader.img\n"
@@ -95,12 +97,14 @@ static int parse_args(int argc, char **argv, struct options *o)
         OPT_REF,
         OPT_RUN,
         OPT_NO_IMAGE,
+        OPT_PLAN,
     };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"check", no_argument, NULL, OPT_CHECK},
         {"run-qemu", no_argument, NULL, OPT_RUN},
         {"no-image", no_argument, NULL, OPT_NO_IMAGE},
+        {"plan-all-devices", no_argument, NULL, OPT_PLAN},
         {"guest-dir", required_argument, NULL, OPT_GUEST_DIR},
         {"sdf", required_argument, NULL, OPT_SDF},
         {"components", required_argument, NULL, OPT_COMPONENTS},
@@ -124,6 +128,10 @@ static int parse_args(int argc, char **argv, struct options *o)
             break;
         case OPT_NO_IMAGE:
             o->no_image = true;
+            break;
+        case OPT_PLAN:
+            plan_all_devices = true;
+            o->no_image = true; // a plan is for review: its components do not exist
             break;
         case OPT_GUEST_DIR:
             sysgen_paths.guest_dir = optarg;

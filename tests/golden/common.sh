@@ -4,9 +4,19 @@
 # the outputs do not depend on which Debian kernel happens to be current.
 GOLDEN_ENV="SOURCE_DATE_EPOCH=1700000000"
 
-golden_build() { # yaml outdir
-  rm -rf "$2"
-  env $GOLDEN_ENV "$SYSGEN" --no-image --guest-dir tests/fixtures/guest -o "$2" "$1"
+golden_build() { # yaml outdir [sysgen options...]
+  local yaml=$1 out=$2
+  shift 2
+  rm -rf "$out"
+  env $GOLDEN_ENV "$SYSGEN" --no-image --guest-dir tests/fixtures/guest "$@" -o "$out" "$yaml"
+}
+
+# "NAME YAML [OPTIONS]" per golden case: every example as sysgen builds it
+# today, and two_guests as planned with every device class (block, net and
+# vsock included), which pins the whole layout.
+golden_cases() {
+  for yaml in systems/*.yaml; do echo "$(basename "$yaml" .yaml) $yaml"; done
+  echo "two_guests.plan systems/two_guests.yaml --plan-all-devices"
 }
 
 # Text files, relative to the output dir, sorted.

@@ -8,10 +8,10 @@ cd "$(dirname "$0")/../.."
 SYSGEN=${SYSGEN:-build/bin/sysgen}
 . tests/golden/common.sh
 : > tests/golden/binaries.sha256.new
-for yaml in systems/*.yaml; do
-  name=$(basename "$yaml" .yaml)
+golden_cases | while read -r name yaml opts; do
   out=build/golden/$name
-  golden_build "$yaml" "$out"
+  # shellcheck disable=SC2086
+  golden_build "$yaml" "$out" $opts 2>/dev/null
   rm -rf "tests/golden/$name"
   mkdir -p "tests/golden/$name"
   golden_text_files "$out" | while read -r f; do

@@ -5,10 +5,10 @@
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 . tests/golden/common.sh
-for yaml in systems/*.yaml; do
-  name=$(basename "$yaml" .yaml)
+while read -r name yaml opts; do
   out=build/golden-check/$name
-  if ! log=$(golden_build "$yaml" "$out" 2>&1); then
+  # shellcheck disable=SC2086
+  if ! log=$(golden_build "$yaml" "$out" $opts 2>&1); then
     not_ok "golden: $name builds"; printf '%s\n' "$log" | sed 's/^/#   /'; continue
   fi
   ok "golden: $name builds"
@@ -37,4 +37,4 @@ for yaml in systems/*.yaml; do
       echo "#   got:      $sum  $path"
     fi
   done
-done
+done < <(golden_cases)
