@@ -45,12 +45,18 @@ $(SYSGEN): $(BUILD)/obj/sysgen/main.o $(BUILD)/lib/libsysgen.a
 # Component fragments: each part of the product adds its own rules.
 -include runtime/runtime.mk
 -include guest/guest.mk
+-include vmm/vmm.mk
 -include tests/unit/unit.mk
 -include tests/fuzz/fuzz.mk
 
 # `make deps` installs what building and testing need (Debian 12, as root).
 deps:
 	scripts/install-deps.sh
+
+# Boot the default system in QEMU: both guests on this terminal (Ctrl-\ then
+# 0 or 1 switches input, Ctrl-A x quits QEMU).
+run: all guest
+	$(SYSGEN) --run-qemu systems/two_guests.yaml
 
 test: all
 	tests/run.sh tests/suites/*.sh

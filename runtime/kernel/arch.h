@@ -92,6 +92,13 @@ SYSREG(ich_ap1r0_el2)
 #define CPTR_EL2_RES1 0x33ffull
 #define CPTR_TFP      (1ull << 10)
 
+// CNTHCTL_EL2: EL1 may always read the physical counter; it may program
+// the EL1 physical timer (CNTP, PPI 30) only if it owns that interrupt,
+// since CNTP, unlike CNTV, is not switched between threads.
+#define CNTHCTL_EL1PCTEN (1ull << 0)
+#define CNTHCTL_EL1PCEN  (1ull << 1)
+#define INTID_PTIMER     30
+
 static inline void isb(void)
 {
     __asm__ volatile("isb" ::: "memory");

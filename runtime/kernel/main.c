@@ -26,8 +26,6 @@ void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb);
 #define VTCR_SH_IS   (3ull << 12)
 #define VTCR_RES1    (1ull << 31)
 
-#define CNTHCTL_EL1PCTEN (1ull << 0)
-#define CNTHCTL_EL1PCEN  (1ull << 1)
 
 static int selftest_taken;
 
@@ -52,7 +50,7 @@ static void el2_setup(void)
     write_vtcr_el2(VTCR_T0SZ_39 | VTCR_SL0_L1 | VTCR_IRGN_WB | VTCR_ORGN_WB | VTCR_SH_IS |
                    (parange << 16) | VTCR_RES1);
     write_cptr_el2(CPTR_EL2_RES1);
-    write_cnthctl_el2(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+    write_cnthctl_el2(CNTHCTL_EL1PCTEN); // per thread from here on (pd_switch)
     write_cntvoff_el2(0);
     write_vmpidr_el2(read_mpidr_el1());
     write_hcr_el2(HCR_PD);

@@ -29,6 +29,10 @@ void pd_init_all(const struct sg_bootinfo *bi)
         p->info = info;
         p->ctx.spsr = SPSR_EL1H_MASKED;
         p->el1.sctlr = SCTLR_EL1_RES1;
+        p->cnthctl = CNTHCTL_EL1PCTEN;
+        for (unsigned id = 0; id < SG_MAX_ENDS; id++)
+            if (info->ends[id].kind == SG_END_IRQ && info->ends[id].irq == INTID_PTIMER)
+                p->cnthctl |= CNTHCTL_EL1PCEN;
         if (info->kind == SG_KIND_VCPU) {
             // Waits, stopped, until its VMM restarts it.
             p->is_vcpu = true;
@@ -124,6 +128,7 @@ void pd_switch(struct pd *prev, struct pd *next)
     }
     write_cptr_el2(next->cptr);
     write_hcr_el2(next->hcr);
+    write_cnthctl_el2(next->cnthctl);
     write_vmpidr_el2(next->is_vcpu ? (1ull << 31) | next->info->child_id : read_mpidr_el1());
     // Each thread has its own VMID, so no TLB maintenance is needed here.
     write_vttbr_el2(next->info->vttbr);

@@ -42,6 +42,7 @@ struct pd {
     bool is_vcpu;
     uint64_t hcr;             // HCR_EL2 while this thread runs
     uint64_t cptr;            // CPTR_EL2 while this thread runs
+    uint64_t cnthctl;         // CNTHCTL_EL2 while this thread runs
     struct vgic_cpu vgic;     // vCPUs: redistributor and list registers
     struct vgic_dist *dist;   // vCPUs: their VM's distributor
     struct sg_ipcbuf *ipcbuf; // physical address, the EL2 MMU is off
