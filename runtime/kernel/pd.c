@@ -196,6 +196,8 @@ static const char *fault_name(uint64_t kind, uint64_t esr)
         return "alignment or data fault";
     case EC_SMC64:
         return "smc";
+    case EC_SYSREG:
+        return "forbidden system register access";
     default:
         return "exception";
     }

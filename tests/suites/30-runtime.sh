@@ -58,7 +58,7 @@ if rt_system irq; then
   rt_expect irq "timer interrupt delivered as a notification and re-armed by irq_ack" \
     '^ticker: irq 3 tick 1$' '^ticker: 5 interrupts delivered and acked$'
   rt_expect irq "a PD that does not own the timer's interrupt cannot program the timer" \
-    '^KERN\|FAULT: pd ptimer_thief: exception at address [0-9a-f]+, pc [0-9a-f]+ \(esr 62'
+    '^KERN\|FAULT: pd ptimer_thief: forbidden system register access at address [0-9a-f]+, pc [0-9a-f]+ \(esr 62'
   rt_reject irq "the thief never gets the timer" 'CNTP is mine'
   rt_exit_code irq 0
 fi
