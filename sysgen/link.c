@@ -6,6 +6,7 @@
 // info, and write the image.  Each step collects all its errors; the next
 // step runs only if there were none, and no image is written after an error.
 #include "link.h"
+#include "board.h"
 #include "diag.h"
 #include "elf_load.h"
 #include "link_image.h"
@@ -27,7 +28,9 @@
 #define DEFAULT_BOARD      "qemu_virt_aarch64"
 #define DEFAULT_COMPONENTS "build/runtime"
 
-// Kernel-side board facts: runtime/boards/*.def, one SG_BOARD() each.
+// Kernel-side board facts.  RAM, UART and GIC come from the board's data
+// (boards/<name>/board.yaml, read by board.c); the rest is architecture or
+// kernel policy, the same on every GICv3 board.
 struct board_rt {
     const char *name;
     uint64_t ram_base, ram_size, uart_base;
@@ -36,11 +39,19 @@ struct board_rt {
     uint32_t sched_irq, timeslice_us;
 };
 
-static const struct board_rt boards[] = {
-#define SG_BOARD(...) {__VA_ARGS__},
-#include "../runtime/boards/boards.def"
-#undef SG_BOARD
-};
+#define GICD_SIZE       0x10000 // architectural
+#define GICR_SIZE       0x80000 // four 128 KiB redistributor frames: both boards' CPU count
+#define SCHED_IRQ       26      // EL2 physical timer PPI (Arm BSA/SBSA)
+#define TIMESLICE_US    5000
+
+static uint32_t uart_kind_of(const char *driver)
+{
+    if (driver && strcmp(driver, "pl011") == 0)
+        return SG_UART_PL011;
+    if (driver && strcmp(driver, "imx") == 0)
+        return SG_UART_IMX;
+    return SG_UART_NONE; // the kernel stays silent; PDs still run
+}
 
 // One range of a PD's address space.
 struct vrange {
@@ -84,6 +95,8 @@ struct link {
     const struct link_pd_config *configs;
     size_t nconfigs;
     const struct board_rt *board;
+    struct board_rt board_data;
+    char *board_name;
     const char *components;
     struct elf_image kernel, loader;
     struct lpd *pds;
@@ -834,6 +847,7 @@ static void link_free(struct link *l)
     for (int i = 0; i < l->nfile_data; i++)
         free(l->file_data[i]);
     free(l->file_data);
+    free(l->board_name);
     free(l->vms);
     free(l->pds);
     free(l->mr_pa);
@@ -852,16 +866,29 @@ static bool failed(int before)
     return diag_error_count() > before;
 }
 
-static const char *known_boards(void)
+// Read boards/<name>/board.yaml; false after board.c reported the error.
+static bool load_board(struct link *l, const char *name)
 {
-    static char buf[256];
-    buf[0] = 0;
-    for (size_t i = 0; i < sizeof(boards) / sizeof(boards[0]); i++) {
-        if (i)
-            strncat(buf, ", ", sizeof(buf) - strlen(buf) - 1);
-        strncat(buf, boards[i].name, sizeof(buf) - strlen(buf) - 1);
-    }
-    return buf;
+    const char *dir = sysgen_paths.data_dir ? sysgen_paths.data_dir : ".";
+    struct board *b = board_load(dir, name, l->sys.pos);
+    if (!b)
+        return false;
+    l->board_name = xstrdup(b->name);
+    l->board_data = (struct board_rt){l->board_name,
+                                      b->ram_base,
+                                      b->ram_size,
+                                      b->uart.base,
+                                      uart_kind_of(b->uart.driver),
+                                      b->uart.irq,
+                                      b->gicd_base,
+                                      GICD_SIZE,
+                                      b->gicr_base,
+                                      GICR_SIZE,
+                                      SCHED_IRQ,
+                                      TIMESLICE_US};
+    l->board = &l->board_data;
+    board_free(b);
+    return true;
 }
 
 static int link_run(struct link *l, const char *sdf_path, const char *out_dir, int before)
@@ -869,14 +896,8 @@ static int link_run(struct link *l, const char *sdf_path, const char *out_dir, i
     bool io_error;
     if (!sdf_parse_file(sdf_path, &l->sys, &io_error))
         return io_error ? 2 : 1;
-    const char *bname = l->sys.board ? l->sys.board : DEFAULT_BOARD;
-    for (size_t i = 0; i < sizeof(boards) / sizeof(boards[0]); i++)
-        if (strcmp(boards[i].name, bname) == 0)
-            l->board = &boards[i];
-    if (!l->board) {
-        error_at(l->sys.pos, "unknown board '%s' (runtime/boards/ knows %s)", bname, known_boards());
+    if (!load_board(l, l->sys.board ? l->sys.board : DEFAULT_BOARD))
         return 1;
-    }
     int rc = load_component(l, "kernel.elf", &l->kernel);
     if (!rc)
         rc = load_component(l, "loader.elf", &l->loader);

@@ -16,6 +16,7 @@
 #include <sysgen/config.h>
 #include "diag.h"
 #include "link.h"
+#include "model.h"
 #include "link_stage2.h"
 
 #define COMPONENTS SYSGEN_DATA_DIR "/build/runtime"
@@ -63,6 +64,7 @@ static int link_capture(const char *sdf, const struct link_pd_config *c, size_t 
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     fflush(stderr);
+    sysgen_paths.data_dir = SYSGEN_DATA_DIR; // where boards/ is
     int saved = dup(2);
     dup2(fd, 2);
     diag_reset();
