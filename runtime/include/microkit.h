@@ -51,6 +51,11 @@ static inline uint64_t microkit_msginfo_get_count(microkit_msginfo m)
     return m & 0x7f;
 }
 
+// Child PDs, by child id: start again at `entry` (0: the ELF's entry) with
+// fresh registers but the memory it had; or stop it.
+void microkit_pd_restart(microkit_child pd, uint64_t entry);
+void microkit_pd_stop(microkit_child pd);
+
 // Virtual machines, by vCPU id (the VMM's child namespace).
 void microkit_vcpu_restart(microkit_child vcpu, uint64_t entry);
 void microkit_vcpu_stop(microkit_child vcpu);

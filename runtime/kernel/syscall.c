@@ -134,6 +134,39 @@ static int64_t sys_vcpu_stop(struct pd *p, uint64_t id)
     return 0;
 }
 
+// Registers and events start afresh; memory is kept, as in Microkit.
+static int64_t sys_pd_restart(struct pd *p, uint64_t id, uint64_t entry)
+{
+    struct pd *c = pd_child(p, id);
+    if (!c || c->is_vcpu)
+        return SG_E_BADCH;
+    if (c->caller) { // it was serving a call: fail that call
+        c->caller->ctx.x[0] = (uint64_t)(int64_t)SG_E_BUSY;
+        c->caller->state = PD_RUNNABLE;
+        c->caller = 0;
+    }
+    memset(&c->ctx, 0, sizeof(c->ctx));
+    memset(&c->el1, 0, sizeof(c->el1));
+    c->ctx.elr = entry ? entry : c->info->entry;
+    c->ctx.spsr = 0x3c5;
+    c->ctx.x[0] = c->info->ipcbuf_va;
+    c->el1.sp_el1 = c->info->stack_top;
+    c->el1.sctlr = 0x30d00800;
+    c->pending = 0;
+    c->fault_pending = 0;
+    c->state = PD_RUNNABLE;
+    return 0;
+}
+
+static int64_t sys_pd_stop(struct pd *p, uint64_t id)
+{
+    struct pd *c = pd_child(p, id);
+    if (!c || c->is_vcpu)
+        return SG_E_BADCH;
+    c->state = PD_STOPPED;
+    return 0;
+}
+
 // The vCPU is not running (its VMM is), so its registers are all saved.
 static int64_t sys_vcpu_regs(struct pd *p, uint64_t id, bool write)
 {
@@ -208,6 +241,12 @@ void syscall_handle(struct pd *p)
         ret = !v ? SG_E_BADCH : vgic_raise(v, (uint32_t)c->x[1]) ? 0 : SG_E_BADARG;
         break;
     }
+    case SG_SYS_PD_RESTART:
+        ret = sys_pd_restart(p, a0, c->x[1]);
+        break;
+    case SG_SYS_PD_STOP:
+        ret = sys_pd_stop(p, a0);
+        break;
     case SG_SYS_DBG_EXIT:
         kprintf("KERN|INFO: pd %s ends the run with code %ld\n", p->info->name, (int64_t)a0);
         semihost_exit((int)a0);

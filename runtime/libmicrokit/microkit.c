@@ -63,6 +63,16 @@ uint64_t microkit_mr_get(unsigned mr)
     return mr < SG_MAX_MRS ? sg_ipcbuf->mr[mr] : 0;
 }
 
+void microkit_pd_restart(microkit_child pd, uint64_t entry)
+{
+    sg_hvc(SG_SYS_PD_RESTART, pd, entry, 0);
+}
+
+void microkit_pd_stop(microkit_child pd)
+{
+    sg_hvc(SG_SYS_PD_STOP, pd, 0, 0);
+}
+
 void microkit_vcpu_restart(microkit_child vcpu, uint64_t entry)
 {
     sg_hvc(SG_SYS_VCPU_RESTART, vcpu, entry, 0);

@@ -81,6 +81,8 @@ if rt_system fault; then
     '^parent: child 1 faulted: kind 1 address 0xdead0000 pc 0x' \
     '^parent: child 2 faulted: kind 2 '
   rt_reject fault "a faulted PD never runs on" 'still alive\?!'
+  rt_expect fault "a parent restarts a faulted child, which keeps its memory" \
+    '^parent: restarting child 1$' '^crasher: restarted \(run 2\), behaving now$'
   rt_expect fault "other PDs keep running" '^survivor: still running 3$'
   rt_expect fault "a bad channel id gets an error code and the kernel survives" \
     '^survivor: notify on id 99 -> -2, on unused id 5 -> -2$'

@@ -27,6 +27,8 @@ enum sg_sys {
     SG_SYS_VCPU_READ = 12,    // x0 = vcpu: registers -> mr[] as struct sg_vcpu_regs
     SG_SYS_VCPU_WRITE = 13,   // x0 = vcpu: mr[] as struct sg_vcpu_regs -> registers
     SG_SYS_VCPU_INJECT = 14,  // x0 = vcpu, x1 = INTID: a virtual interrupt for the guest
+    SG_SYS_PD_RESTART = 15,   // x0 = child PD, x1 = entry (0: its ELF entry): start afresh
+    SG_SYS_PD_STOP = 16,      // x0 = child PD
 };
 
 // What SG_SYS_WAIT returns in x0.
