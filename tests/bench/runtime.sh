@@ -14,3 +14,27 @@ out=$BUILD/rt-bench
 timeout 120 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -m 2G \
   -nographic -semihosting -net none -monitor none -icount shift=0 \
   -kernel "$out/loader.img" </dev/null | tr -d '\r' | grep '^bench:'
+
+# Linux (the default guest) from QEMU start to its shell, under the kernel
+# with the test VMM (wall-clock seconds, median of 3; no -icount).
+if [ -s "$BUILD/guest/Image" ]; then
+  # shellcheck source=/dev/null
+  . tests/lib.sh
+  # shellcheck source=/dev/null
+  . tests/runtime/lib.sh
+  RT_LINUX_PREPARE_ONLY=1 GUEST_DIR=$BUILD/guest
+  # shellcheck source=/dev/null
+  . tests/runtime/linux.sh
+  ldir=$BUILD/rt-bench/linux
+  rt_linux_prepare "$ldir"
+  "$SYSGEN" --sdf "$ldir/linux.system" -o "$ldir" --components "$BUILD/runtime"
+  times=()
+  for _ in 1 2 3; do
+    start=$(date +%s.%N)
+    timeout 120 "${RT_QEMU[@]}" -kernel "$ldir/loader.img" </dev/null >"$ldir/console.log" 2>&1
+    end=$(date +%s.%N)
+    grep -q "shell is up" "$ldir/console.log" && times+=("$(echo "$end - $start" | bc)")
+  done
+  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
+  echo "bench: linux guest to shell under the kernel ${median:-?} s (median of ${#times[@]})"
+fi

@@ -5,10 +5,12 @@
 # initramfs size.  Sourced by tests/suites/30-runtime.sh.
 
 GUEST_DIR=${GUEST_DIR:-build/guest}
-if [ ! -s "$GUEST_DIR/Image" ] || [ ! -s "$GUEST_DIR/initrd.cpio.gz" ]; then
-  ok "linux: boots under the kernel # SKIP no $GUEST_DIR/Image (run make guest)"
-else
-  dir=$RT_OUT/linux
+
+# rt_linux_prepare DIR: write DIR/linux.dts, linux.dtb and linux.system for
+# the default guest; false if build/guest has no guest.
+rt_linux_prepare() {
+  local dir=$1 initrd_size
+  [ -s "$GUEST_DIR/Image" ] && [ -s "$GUEST_DIR/initrd.cpio.gz" ] || return 1
   rm -rf "$dir" && mkdir -p "$dir"
   initrd_size=$(stat -c %s "$GUEST_DIR/initrd.cpio.gz")
   cat >"$dir/linux.dts" <<DTS
@@ -87,6 +89,15 @@ DTS
     </protection_domain>
 </system>
 SDF
+}
+
+# The bench (tests/bench/runtime.sh) only wants the function.
+[ -n "${RT_LINUX_PREPARE_ONLY:-}" ] && return 0
+
+dir=$RT_OUT/linux
+if ! rt_linux_prepare "$dir"; then
+  ok "linux: boots under the kernel # SKIP no $GUEST_DIR/Image (run make guest)"
+else
   if out=$(rt_sysgen "$dir/linux.system" "$dir" 2>&1); then
     ok "linux: guest kernel, initramfs and DTB preloaded into guest RAM by <file>"
     RT_TIMEOUT=${RT_LINUX_TIMEOUT:-120} rt_boot linux
