@@ -9,6 +9,15 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
     volatile char *d = dst; // volatile: stop gcc turning this into a memcpy call
     const char *s = src;
+    if ((((uintptr_t)d | (uintptr_t)s) & 15) == 0) {
+        uint64_t a, b, e, f;
+        for (; n >= 32; n -= 32, d += 32, s += 32)
+            __asm__ volatile("ldp %0, %1, [%4]\n\tldp %2, %3, [%4, #16]\n\t"
+                             "stp %0, %1, [%5]\n\tstp %2, %3, [%5, #16]"
+                             : "=&r"(a), "=&r"(b), "=&r"(e), "=&r"(f)
+                             : "r"(s), "r"(d)
+                             : "memory");
+    }
     if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
         for (; n >= 8; n -= 8, d += 8, s += 8)
             *(volatile uint64_t *)d = *(const uint64_t *)s;
@@ -21,6 +30,15 @@ void *memcpy(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     volatile char *d = dst;
+    // The loader zeroes whole guest RAMs: 64 bytes a loop turn when it can.
+    if (c == 0 && ((uintptr_t)d & 15) == 0) {
+        for (; n >= 64; n -= 64, d += 64)
+            __asm__ volatile("stp xzr, xzr, [%0]\n\tstp xzr, xzr, [%0, #16]\n\t"
+                             "stp xzr, xzr, [%0, #32]\n\tstp xzr, xzr, [%0, #48]"
+                             :
+                             : "r"(d)
+                             : "memory");
+    }
     if (((uintptr_t)d & 7) == 0) {
         uint64_t w = 0x0101010101010101ull * (uint8_t)c;
         for (; n >= 8; n -= 8, d += 8)
