@@ -7,6 +7,7 @@
 // The real VMM (virtIO devices) is vmm/'s job; this one proves the kernel
 // runs an unmodified Linux.
 #include <microkit.h>
+#include <sysgen/mmio.h>
 
 #define VCPU       0
 #define KERNEL_GPA 0x40200000ul
@@ -111,16 +112,13 @@ bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *rep
         sg_dbg_exit(0);
     }
     struct sg_vcpu_regs r;
-    bool isv = esr & (1u << 24), write = esr & (1u << 6);
-    unsigned srt = (esr >> 16) & 0x1f;
-    if (child == VCPU && kind == SG_FAULT_STAGE2 && isv && addr >= UART_GPA &&
-        addr < UART_GPA + 0x1000 && sg_vcpu_read_regs(VCPU, &r) == 0) {
+    struct sg_mmio m;
+    if (child == VCPU && kind == SG_FAULT_STAGE2 && sg_mmio_decode(esr, addr, &m) &&
+        addr >= UART_GPA && addr < UART_GPA + 0x1000 && sg_vcpu_read_regs(VCPU, &r) == 0) {
         uint64_t off = (addr - UART_GPA) & ~3ull;
-        if (write)
-            uart_write(off, srt == 31 ? 0 : r.x[srt]);
-        else if (srt != 31)
-            r.x[srt] = uart_read(off);
-        r.pc += 4;
+        if (m.write)
+            uart_write(off, sg_mmio_store_value(&m, &r));
+        sg_mmio_complete(&m, &r, m.write ? 0 : uart_read(off));
         return sg_vcpu_write_regs(VCPU, &r) == 0;
     }
     sg_printf("vmm: unhandled guest fault kind %lu esr 0x%lx addr 0x%lx pc 0x%lx\n", kind, esr,

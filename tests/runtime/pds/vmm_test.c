@@ -4,6 +4,7 @@
 // the data-abort syndrome, injects an SPI when the guest asks for one, and
 // ends the run when the guest powers off.
 #include <microkit.h>
+#include <sysgen/mmio.h>
 
 #define VCPU        0
 #define GUEST_ENTRY 0x40000000ull
@@ -41,12 +42,11 @@ static bool is(const char *a, const char *b)
 // Emulate one MMIO access described by a data abort with a valid syndrome.
 static bool emulate(uint64_t esr, uint64_t ipa, struct sg_vcpu_regs *r)
 {
-    bool isv = esr & (1u << 24), write = esr & (1u << 6);
-    unsigned srt = (esr >> 16) & 0x1f;
-    if (!isv)
+    struct sg_mmio m;
+    if (!sg_mmio_decode(esr, ipa, &m))
         return false;
-    if (ipa == UART_DR && write) {
-        char c = (char)(srt == 31 ? 0 : r->x[srt]);
+    if (ipa == UART_DR && m.write) {
+        char c = (char)sg_mmio_store_value(&m, r);
         if (c == '\n' || len + 1 == sizeof(line)) {
             line[len] = 0;
             sg_printf("vmm: guest says: %s\n", line);
@@ -56,13 +56,10 @@ static bool emulate(uint64_t esr, uint64_t ipa, struct sg_vcpu_regs *r)
         } else {
             line[len++] = c;
         }
-    } else if (ipa == UART_FR && !write) {
-        if (srt != 31)
-            r->x[srt] = 0; // transmit FIFO never full
-    } else {
+    } else if (!(ipa == UART_FR && !m.write)) {
         return false;
     }
-    r->pc += 4;
+    sg_mmio_complete(&m, r, 0); // FR reads 0: transmit FIFO never full
     return true;
 }
 
