@@ -292,10 +292,13 @@ static int compile(const struct options *o)
     }
     diag_flush(stderr);
     if (rc == 0 && diag_error_count() == 0 && o->run) {
-        bool nic = false;
-        for (size_t i = 0; i < sys->nguests; i++)
-            nic |= sys->guests[i].net;
-        rc = run_built(sys->board, dir, sys->disk.present, nic);
+        // Attach the disk and NIC only when a driver PD owns them.
+        bool disk = false, nic = false;
+        for (size_t i = 0; i < sys->layout.npds; i++) {
+            disk |= sys->layout.pds[i]->role == ROLE_BLK_DRIVER;
+            nic |= sys->layout.pds[i]->role == ROLE_NET_DRIVER;
+        }
+        rc = run_built(sys->board, dir, disk, nic);
     }
     free(dir);
     layout_free(&sys->layout);

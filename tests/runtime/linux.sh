@@ -6,13 +6,20 @@
 
 GUEST_DIR=${GUEST_DIR:-build/guest}
 
-# rt_linux_prepare DIR: write DIR/linux.dts, linux.dtb and linux.system for
-# the default guest; false if build/guest has no guest.
+# rt_linux_prepare DIR [NCPUS]: write DIR/linux.dts, linux.dtb and
+# linux.system for the default guest with NCPUS vCPUs (default 1); false
+# if build/guest has no guest.
 rt_linux_prepare() {
-  local dir=$1 initrd_size
+  local dir=$1 ncpus=${2:-1} initrd_size cpus= vcpus= i
   [ -s "$GUEST_DIR/Image" ] && [ -s "$GUEST_DIR/initrd.cpio.gz" ] || return 1
   rm -rf "$dir" && mkdir -p "$dir"
   initrd_size=$(stat -c %s "$GUEST_DIR/initrd.cpio.gz")
+  for ((i = 0; i < ncpus; i++)); do
+    cpus+="		cpu@$i { device_type = \"cpu\"; compatible = \"arm,cortex-a53\"; reg = <$i>; enable-method = \"psci\"; };
+"
+    vcpus+="            <vcpu id=\"$i\" />
+"
+  done
   cat >"$dir/linux.dts" <<DTS
 /dts-v1/;
 / {
@@ -34,13 +41,7 @@ rt_linux_prepare() {
 	cpus {
 		#address-cells = <1>;
 		#size-cells = <0>;
-		cpu@0 {
-			device_type = "cpu";
-			compatible = "arm,cortex-a53";
-			reg = <0>;
-			enable-method = "psci";
-		};
-	};
+$cpus	};
 	psci {
 		compatible = "arm,psci-0.2";
 		method = "hvc";
@@ -49,7 +50,7 @@ rt_linux_prepare() {
 		compatible = "arm,gic-v3";
 		#interrupt-cells = <3>;
 		interrupt-controller;
-		reg = <0x0 0x08000000 0x0 0x10000>, <0x0 0x080a0000 0x0 0x20000>;
+		reg = <0x0 0x08000000 0x0 0x10000>, <0x0 0x080a0000 0x0 $(printf '0x%x' $((0x20000 * ncpus)))>;
 	};
 	timer {
 		compatible = "arm,armv8-timer";
@@ -83,8 +84,7 @@ DTS
     <protection_domain name="vmm" priority="100">
         <program_image path="tests/linux_vmm.elf" />
         <virtual_machine name="linux0">
-            <vcpu id="0" />
-            <map mr="guest_ram" vaddr="0x40000000" perms="rwx" />
+$vcpus            <map mr="guest_ram" vaddr="0x40000000" perms="rwx" />
         </virtual_machine>
     </protection_domain>
 </system>
@@ -111,6 +111,23 @@ else
     rt_exit_code linux 0
   else
     not_ok "linux: guest kernel, initramfs and DTB preloaded into guest RAM by <file>"
+    printf '%s\n' "$out" | sed 's/^/#   /'
+  fi
+fi
+
+# The same guest with two vCPUs time-shared on one core: PSCI CPU_ON,
+# a second redistributor, and IPIs through ICC_SGI1R_EL1.
+if rt_linux_prepare "$RT_OUT/linux-smp" 2; then
+  if out=$(rt_sysgen "$RT_OUT/linux-smp/linux.system" "$RT_OUT/linux-smp" 2>&1); then
+    RT_TIMEOUT=${RT_LINUX_TIMEOUT:-120} rt_boot linux-smp
+    rt_expect linux-smp "an SMP guest brings up its second vCPU (PSCI CPU_ON, IPIs)" \
+      '^\[linux0\] \[ *[0-9.]+\] GICv3: CPU1: found redistributor 1 ' \
+      '^\[linux0\] \[ *[0-9.]+\] smp: Brought up 1 node, 2 CPUs$'
+    rt_expect linux-smp "the SMP guest reaches its shell" '^\[linux0\] sysgen-guest linux0: ready' \
+      '^vmm: the guest.s shell is up, ending the run$'
+    rt_exit_code linux-smp 0
+  else
+    not_ok "linux-smp: links"
     printf '%s\n' "$out" | sed 's/^/#   /'
   fi
 fi

@@ -113,13 +113,14 @@ bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *rep
     }
     struct sg_vcpu_regs r;
     struct sg_mmio m;
-    if (child == VCPU && kind == SG_FAULT_STAGE2 && sg_mmio_decode(esr, addr, &m) &&
-        addr >= UART_GPA && addr < UART_GPA + 0x1000 && sg_vcpu_read_regs(VCPU, &r) == 0) {
+    // Any vCPU of the guest may touch the UART (SMP guests).
+    if (kind == SG_FAULT_STAGE2 && sg_mmio_decode(esr, addr, &m) && addr >= UART_GPA &&
+        addr < UART_GPA + 0x1000 && sg_vcpu_read_regs(child, &r) == 0) {
         uint64_t off = (addr - UART_GPA) & ~3ull;
         if (m.write)
             uart_write(off, sg_mmio_store_value(&m, &r));
         sg_mmio_complete(&m, &r, m.write ? 0 : uart_read(off));
-        return sg_vcpu_write_regs(VCPU, &r) == 0;
+        return sg_vcpu_write_regs(child, &r) == 0;
     }
     sg_printf("vmm: unhandled guest fault kind %lu esr 0x%lx addr 0x%lx pc 0x%lx\n", kind, esr,
               addr, microkit_mr_get(2));
