@@ -47,6 +47,7 @@ static void usage(FILE *f)
           "  --check              validate only, write nothing\n"
           "  --run-qemu           build, then boot the image in QEMU (console on this\n"
           "                       terminal, Ctrl-A x quits); QEMU's exit status is ours\n"
+          "  --qemu-command       build, then print the QEMU command --run-qemu would run\n"
           "  --no-image           stop after the generated files and disk.img\n"
           "  --plan-all-devices   lay out devices whose runtime backends do not exist\n"
           "                       yet (block, net, vsock) too: files to review, no image\n"
@@ -82,7 +83,7 @@ static void yaml_reference(void)
 
 struct options {
     const char *input, *out_dir, *sdf, *components, *dump_pd;
-    bool check_only, run, no_image;
+    bool check_only, run, print_run, no_image;
 };
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -98,6 +99,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         OPT_RUN,
         OPT_NO_IMAGE,
         OPT_PLAN,
+        OPT_QEMU_COMMAND,
     };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -105,6 +107,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         {"run-qemu", no_argument, NULL, OPT_RUN},
         {"no-image", no_argument, NULL, OPT_NO_IMAGE},
         {"plan-all-devices", no_argument, NULL, OPT_PLAN},
+        {"qemu-command", no_argument, NULL, OPT_QEMU_COMMAND},
         {"guest-dir", required_argument, NULL, OPT_GUEST_DIR},
         {"sdf", required_argument, NULL, OPT_SDF},
         {"components", required_argument, NULL, OPT_COMPONENTS},
@@ -128,6 +131,9 @@ static int parse_args(int argc, char **argv, struct options *o)
             break;
         case OPT_NO_IMAGE:
             o->no_image = true;
+            break;
+        case OPT_QEMU_COMMAND:
+            o->run = o->print_run = true;
             break;
         case OPT_PLAN:
             plan_all_devices = true;
@@ -238,13 +244,15 @@ static int link_image(const struct system *sys, struct output *out, const char *
     return rc;
 }
 
-static int run_built(const struct board *b, const char *dir, bool disk, bool nic)
+static int run_built(const struct board *b, const char *dir, bool disk, bool nic, bool print)
 {
     char *image = xasprintf("%s/loader.img", dir);
     char *disk_img = disk ? xasprintf("%s/disk.img", dir) : NULL;
     int rc = EXIT_USAGE;
     if (access(image, R_OK) != 0)
         fatal_error("nothing to run: %s was not built (see the warning above)", image);
+    else if (print)
+        rc = print_qemu_command(&(struct qemu_run){b, image, disk_img, nic});
     else
         rc = run_qemu(&(struct qemu_run){b, image, disk_img, nic});
     free(image);
@@ -298,7 +306,7 @@ static int compile(const struct options *o)
             disk |= sys->layout.pds[i]->role == ROLE_BLK_DRIVER;
             nic |= sys->layout.pds[i]->role == ROLE_NET_DRIVER;
         }
-        rc = run_built(sys->board, dir, disk, nic);
+        rc = run_built(sys->board, dir, disk, nic, o->print_run);
     }
     free(dir);
     layout_free(&sys->layout);
@@ -321,7 +329,7 @@ static int link_sdf(const struct options *o)
     struct board *b = board_load(sysgen_paths.data_dir, name, (struct pos){o->sdf, 1, 1});
     diag_flush(stderr);
     if (b)
-        rc = run_built(b, o->out_dir ? o->out_dir : ".", false, false);
+        rc = run_built(b, o->out_dir ? o->out_dir : ".", false, false, o->print_run);
     else
         rc = EXIT_INVALID;
     board_free(b);

@@ -4,13 +4,12 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-
-extern char **environ;
 
 struct args {
     char **v;
@@ -108,7 +107,7 @@ char *qemu_command_line(char *const argv[])
     return sb_steal(&sb);
 }
 
-int run_qemu(const struct qemu_run *r)
+int print_qemu_command(const struct qemu_run *r)
 {
     char **argv = qemu_argv(r);
     if (!argv)
@@ -117,10 +116,30 @@ int run_qemu(const struct qemu_run *r)
     printf("%s\n", line);
     fflush(stdout);
     free(line);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-    if (rc != 0) {
-        fatal_error("cannot run %s: %s (see 'make deps')", argv[0], strerror(rc));
+    qemu_argv_free(argv);
+    return 0;
+}
+
+int run_qemu(const struct qemu_run *r)
+{
+    if (print_qemu_command(r) != 0)
+        return 2;
+    char **argv = qemu_argv(r);
+    // fork + exec rather than posix_spawn: the child asks to die with us, so
+    // killing sysgen never leaves a QEMU running on its own.
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(127);
+        execvp(argv[0], argv);
+        fprintf(stderr, "sysgen: error: cannot run %s: %s (see 'make deps')\n", argv[0],
+                strerror(errno));
+        _exit(127);
+    }
+    if (pid < 0) {
+        fatal_error("cannot fork: %s", strerror(errno));
         qemu_argv_free(argv);
         return 2;
     }

@@ -23,6 +23,8 @@ char **qemu_argv(const struct qemu_run *r);
 void qemu_argv_free(char **argv);
 // The command as one shell-quoted line (caller frees).
 char *qemu_command_line(char *const argv[]);
+// Print the command line on stdout (0), or say why there is none (2).
+int print_qemu_command(const struct qemu_run *r);
 // Print the command, run it, return QEMU's exit status (2 if it could not start).
 int run_qemu(const struct qemu_run *r);
 

@@ -52,3 +52,26 @@ if [ "$rc" -eq 2 ] && grep -q "no loader.img: components not built yet: serial_d
 else
   not_ok "run-qemu: missing components are named, nothing runs (exit $rc)"; sed 's/^/#   /' "$work/two.log"
 fi
+
+# --qemu-command: the same derivation, printed and not run.
+if out=$("$SYSGEN" --sdf tests/runtime/hello.system -o "$work/hello" --qemu-command 2>&1) &&
+   [ "$out" = "$want" ]; then
+  ok "qemu-command: prints what --run-qemu would run"
+else
+  not_ok "qemu-command: prints what --run-qemu would run"; echo "#   got: $out"
+fi
+
+# Killing sysgen while QEMU runs takes QEMU down too (no orphaned QEMU).
+"$SYSGEN" --sdf tests/runtime/idle.system -o "$work/idle" --run-qemu >"$work/idle.log" 2>&1 </dev/null &
+pid=$!
+for _ in $(seq 100); do grep -q "idler: up, waiting forever" "$work/idle.log" && break; sleep 0.1; done
+running=$(pgrep -f -- "-kernel $work/idle/loader.img" | wc -l)
+kill -KILL $pid 2>/dev/null
+wait $pid 2>/dev/null
+for _ in $(seq 50); do pgrep -f -- "-kernel $work/idle/loader.img" >/dev/null || break; sleep 0.1; done
+if [ "$running" -ge 1 ] && ! pgrep -f -- "-kernel $work/idle/loader.img" >/dev/null; then
+  ok "run-qemu: QEMU dies with sysgen"
+else
+  not_ok "run-qemu: QEMU dies with sysgen (QEMUs before the kill: $running)"
+  sed 's/^/#   /' "$work/idle.log"; pkill -f -- "-kernel $work/idle/loader.img"
+fi
