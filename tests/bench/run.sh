@@ -12,3 +12,6 @@ tests/bench/runtime.sh
 echo
 echo "## default guest on bare QEMU: seconds to the ready line (tests/bench/guest-bare.sh)"
 tests/bench/guest-bare.sh 3
+echo
+echo "## Linux guests under the hypervisor vs bare QEMU (tests/bench/guest-boot.sh)"
+tests/bench/guest-boot.sh 3
