@@ -37,7 +37,8 @@ void notified(microkit_channel ch)
             uint32_t n = (uint32_t)(c - '0');
             if (c >= '0' && c <= '9' && n < config.num_clients) {
                 current = n;
-                sg_printf("serial: input now goes to %s\n", config.clients[n].name);
+                // On a line of its own: a client's prompt is usually open.
+                sg_printf("\nserial: input now goes to %s\n", config.clients[n].name);
                 continue;
             }
             // Not a client index: pass both bytes on, nothing is lost.
