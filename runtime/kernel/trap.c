@@ -22,7 +22,9 @@ static void stage2_abort(struct pd *p, uint64_t esr)
     pd_fault(p, SG_FAULT_STAGE2, esr, ipa, p->ctx.elr);
 }
 
-static void sync_from_pd(struct pd *p)
+// Each returns true if the thread gave its turn away (WFI/WFE), so that
+// others of its priority run next.
+static bool sync_from_pd(struct pd *p)
 {
     uint64_t esr = read_esr_el2();
     switch (esr_ec(esr)) {
@@ -31,7 +33,7 @@ static void sync_from_pd(struct pd *p)
         break;
     case EC_WFX: // an idle PD gives its turn away
         p->ctx.elr += 4;
-        break;
+        return true;
     case EC_IABT_LOWER:
     case EC_DABT_LOWER:
         stage2_abort(p, esr);
@@ -40,11 +42,12 @@ static void sync_from_pd(struct pd *p)
         pd_fault(p, SG_FAULT_EL1, esr, read_far_el2(), p->ctx.elr);
         break;
     }
+    return false;
 }
 
 // A guest's traps: PSCI is the kernel's, WFI yields, everything else (MMIO
 // to emulate, system registers) stops the vCPU and goes to its VMM.
-static void sync_from_vcpu(struct pd *v)
+static bool sync_from_vcpu(struct pd *v)
 {
     uint64_t esr = read_esr_el2();
     switch (esr_ec(esr)) {
@@ -59,7 +62,8 @@ static void sync_from_vcpu(struct pd *v)
         v->ctx.elr += 4;
         // WFI with nothing to take: sleep until an interrupt is raised for
         // it.  Its timer runs in hardware only while it is loaded, so CNTHP
-        // takes over its deadline (irq.c wakes it).
+        // takes over its deadline (irq.c wakes it).  WFE (a spinlock
+        // waiting for a sibling vCPU that is not running) just yields.
         if (!(esr & 1) && !vgic_has_work(v)) {
             v->el1.cntv_ctl = read_cntv_ctl_el0();
             v->el1.cntv_cval = read_cntv_cval_el0();
@@ -67,7 +71,7 @@ static void sync_from_vcpu(struct pd *v)
             if ((v->el1.cntv_ctl & 3) == 1) // enabled, not masked
                 timer_wake_by(v->el1.cntv_cval);
         }
-        break;
+        return true;
     case EC_IABT_LOWER:
     case EC_DABT_LOWER: {
         uint64_t ipa = ((read_hpfar_el2() >> 4) << 12) | (read_far_el2() & 0xfff);
@@ -85,6 +89,7 @@ static void sync_from_vcpu(struct pd *v)
         pd_fault(v, SG_FAULT_VCPU_TRAP, esr, read_far_el2(), v->ctx.elr);
         break;
     }
+    return false;
 }
 
 static struct pd *idle_until_runnable(struct pd *cur)
@@ -110,10 +115,7 @@ struct ctx *trap_entry(struct ctx *c, uint64_t kind)
         vgic_save(cur);
     switch (kind) {
     case TRAP_SYNC:
-        if (cur->is_vcpu)
-            sync_from_vcpu(cur);
-        else
-            sync_from_pd(cur);
+        rotate = cur->is_vcpu ? sync_from_vcpu(cur) : sync_from_pd(cur);
         break;
     case TRAP_IRQ:
     case TRAP_FIQ:
