@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The VMM (vmm/, docs/vmm.md) end to end: builds vmm.elf and the default
+# guest, compiles tests/vmm/*.yaml with sysgen, boots them under QEMU
+# (sysgen --run-qemu, each run under `timeout`) and drives the console with
+# pexpect (tests/vmm/vmm_test.py): shells on virtio consoles, input
+# switching, output tags, poweroff, reset, a guest panic and a guest
+# touching unmapped memory, each stopping that guest alone.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+BUILD=${BUILD:-build}
+OUT=$BUILD/vmm-test
+fail=0
+
+if out=$(make --no-print-directory BUILD="$BUILD" sysgen vmm guest 2>&1); then
+  ok "vmm: make sysgen vmm guest"
+else
+  not_ok "vmm: make sysgen vmm guest"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
+  exit 1
+fi
+check "vmm: $BUILD/runtime/vmm.elf is an aarch64 ELF" \
+  sh -c "file '$BUILD/runtime/vmm.elf' | grep -q 'ELF 64-bit LSB executable, ARM aarch64'"
+check "vmm: qemu-system-aarch64 present" command -v qemu-system-aarch64
+check "vmm: python3-pexpect present" "$PY" -c 'import pexpect'
+
+for sys in one_guest two_guests; do
+  rm -rf "${OUT:?}/$sys"
+  if out=$("$SYSGEN" -o "$OUT/$sys" "tests/vmm/$sys.yaml" 2>&1) && [ -s "$OUT/$sys/loader.img" ]; then
+    ok "vmm: sysgen builds tests/vmm/$sys.yaml into $OUT/$sys/loader.img"
+  else
+    not_ok "vmm: sysgen builds tests/vmm/$sys.yaml into $OUT/$sys/loader.img"
+    printf '%s\n' "$out" | sed 's/^/#   /'
+    fail=1
+  fi
+done
+[ "$fail" -eq 0 ] || exit 1
+
+# Every QEMU run is bounded: --limit seconds per run (timeout(1)), --timeout
+# per awaited console line.
+timeout 1500 "$PY" tests/vmm/vmm_test.py --sysgen "$SYSGEN" --out "$OUT" --timeout 120 --limit 400

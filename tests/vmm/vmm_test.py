@@ -1,0 +1,274 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""End-to-end tests of the VMM (vmm/): boots tests/vmm/*.yaml with
+`sysgen --run-qemu` under `timeout` and drives the shared console with
+pexpect, as a person would: guests reach their shells, input goes where
+Ctrl-\\ N sends it, output comes back tagged with the guest's name, a
+guest that panics, powers off, resets or touches unmapped memory stops
+alone.  Prints TAP lines; exits 1 if any check failed.
+
+Run with /usr/bin/python3 (Debian's, which has python3-pexpect)."""
+import argparse
+import os
+import re
+import signal
+import sys
+import time
+
+import pexpect
+
+SWITCH = "\x1c"  # Ctrl-\, serial_virt_rx's switch character
+QEMU_QUIT = "\x01x"  # Ctrl-A x: QEMU's -nographic monitor escape, quit
+
+
+def tagged(guest, text):
+    """A console line from `guest`, as serial_virt_tx tags it."""
+    return r"\[%s\] %s\r*\n" % (re.escape(guest), text)
+
+
+def ready_re(guest):
+    return tagged(guest, r"sysgen-guest %s: ready" % re.escape(guest))
+
+
+class Run:
+    """One boot of one system: sysgen --run-qemu on a pty."""
+
+    def __init__(self, args, name):
+        self.name = name
+        self.log = ""
+        self.failed = False
+        self.times = {}
+        out = os.path.join(args.out, name)
+        yaml = os.path.join("tests", "vmm", name + ".yaml")
+        argv = ["timeout", "--foreground", "-k", "5", str(args.limit), args.sysgen,
+                "--run-qemu", "-o", out, yaml]
+        self.t0 = time.monotonic()
+        self.child = pexpect.spawn(argv[0], argv[1:], encoding="utf-8",
+                                   codec_errors="replace", timeout=args.timeout,
+                                   dimensions=(50, 400))
+        self.child.logfile_read = self
+
+    # pexpect's logfile protocol: keep everything the console printed.
+    def write(self, s):
+        self.log += s
+
+    def flush(self):
+        pass
+
+    def ok(self, what):
+        print("ok - %s: %s" % (self.name, what), flush=True)
+
+    def not_ok(self, what, why=""):
+        self.failed = True
+        print("not ok - %s: %s%s" % (self.name, what, " (%s)" % why if why else ""),
+              flush=True)
+
+    def expect(self, what, pattern, timeout=None):
+        """Check that `pattern` (a regex) appears; TAP line either way."""
+        try:
+            self.child.expect(pattern, timeout=timeout or self.child.timeout)
+        except pexpect.TIMEOUT:
+            self.not_ok(what, "timed out waiting for %r" % pattern)
+            return False
+        except pexpect.EOF:
+            self.not_ok(what, "the run ended before %r" % pattern)
+            return False
+        self.ok(what)
+        return True
+
+    def seen(self, what, pattern):
+        """Check that `pattern` is somewhere in the console so far."""
+        if re.search(pattern, self.log):
+            self.ok(what)
+            return True
+        self.not_ok(what, "no %r on the console" % pattern)
+        return False
+
+    def wait_for(self, pattern, timeout=None):
+        """As expect, without a TAP line: True if it came."""
+        try:
+            self.child.expect(pattern, timeout=timeout or self.child.timeout)
+            return True
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            return False
+
+    def boot(self, guests):
+        """QEMU starts, every guest reaches its shell; seconds to ready."""
+        if not self.expect("sysgen --run-qemu prints the QEMU command and starts it",
+                           r"qemu-system-aarch64 [^\r\n]*-kernel [^\r\n]*loader\.img\r*\n"):
+            return False
+        self.t0 = time.monotonic()
+        pending = list(guests)
+        while pending:
+            pats = [ready_re(g) for g in pending]
+            try:
+                i = self.child.expect(pats)
+            except (pexpect.TIMEOUT, pexpect.EOF) as e:
+                for g in pending:
+                    self.not_ok("guest %s reaches 'sysgen-guest %s: ready'" % (g, g),
+                                type(e).__name__)
+                return False
+            g = pending.pop(i)
+            self.times[g] = time.monotonic() - self.t0
+            self.ok("guest %s reaches 'sysgen-guest %s: ready' (%.1f s after QEMU start)"
+                    % (g, g, self.times[g]))
+        # Let the shells print their prompts before anybody types.
+        pending = list(guests)
+        while pending:
+            try:
+                pending.pop(self.child.expect([re.escape("%s# " % g) for g in pending], 30))
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                self.not_ok("every guest's shell prompt appears", "none from %s" % pending)
+                return False
+        self.ok("every guest's shell prompt appears")
+        return True
+
+    def switch(self, index, guest):
+        self.child.send(SWITCH + str(index))
+        return self.expect("Ctrl-\\ %d sends input to %s" % (index, guest),
+                           r"serial: input now goes to %s\r*\n" % re.escape(guest), 20)
+
+    def ask(self, guest, a, b):
+        """Type a sum into the current guest; the answer must come tagged
+        with `guest` (and not from any other guest)."""
+        key = "answer%d" % (a * b)
+        self.child.sendline("echo %s-$((%d*%d))" % (key[:6], a, b))
+        want = "%s-%d" % (key[:6], a * b)
+        if not self.expect("typed into %s, the answer comes back from %s" % (guest, guest),
+                           tagged(guest, re.escape(want)), 30):
+            return False
+        others = re.findall(r"(?m)^\[([\w.-]+)\] %s\r*$" % re.escape(want), self.log)
+        if any(o != guest for o in others):
+            self.not_ok("the answer came only from %s" % guest, "also from %s" % others)
+            return False
+        return True
+
+    def finish(self):
+        """Quit QEMU (Ctrl-A x) and make sure nothing of this run is left."""
+        if self.child.isalive():
+            try:
+                self.child.send(QEMU_QUIT)
+                self.child.expect(pexpect.EOF, timeout=10)
+            except (pexpect.TIMEOUT, pexpect.EOF, OSError):
+                pass
+        if self.child.isalive():
+            kill_tree(self.child.pid)
+            self.child.terminate(force=True)
+        self.child.close()
+        if self.failed:
+            print("# console of %s:" % self.name)
+            for line in self.log.replace("\r", "").split("\n"):
+                print("#   " + line)
+        return not self.failed
+
+
+def kill_tree(pid):
+    """Kill pid's descendants (sysgen's QEMU) by id, then pid."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            kids = [int(k) for k in f.read().split()]
+    except OSError:
+        kids = []
+    for k in kids:
+        kill_tree(k)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def one_guest(args):
+    r = Run(args, "one_guest")
+    try:
+        if not r.boot(["linux0"]):
+            return r
+        r.seen("the VMM started vcpu 0 at the preloaded kernel with x0 = the DTB",
+                 r"vmm_linux0: guest linux0: starting vcpu 0 at 0x[0-9a-f]+, dtb 0x[0-9a-f]+")
+        r.ask("linux0", 6, 7)
+        # 300 numbered lines through the transmit queue: none lost, in order.
+        r.child.sendline("i=0; while [ $i -lt 300 ]; do echo line-$i; i=$((i+1)); done; echo done-$i")
+        if r.expect("300 lines of output arrive", tagged("linux0", "done-300"), 60):
+            got = re.findall(r"\[linux0\] line-(\d+)\r*\n", r.log)
+            if [int(n) for n in got] == list(range(300)):
+                r.ok("... complete and in order, each tagged [linux0]")
+            else:
+                r.not_ok("... complete and in order, each tagged [linux0]",
+                         "got %d lines" % len(got))
+        r.child.sendline("poweroff")
+        r.expect("poweroff: the VMM reports the guest powered off",
+                 r"vmm_linux0: guest linux0 powered off\r*\n", 60)
+    finally:
+        r.finish()
+    return r
+
+
+def two_guests_abort(args):
+    r = Run(args, "two_guests")
+    try:
+        if not r.boot(["linux0", "linux1"]):
+            return r
+        r.ask("linux0", 6, 7)
+        if not r.switch(1, "linux1"):
+            return r
+        r.ask("linux1", 6, 8)
+        # A read outside the guest's RAM and devices: the VMM logs it and
+        # stops that guest (the kernel API cannot inject an abort).
+        r.child.sendline("busybox devmem 0x20000000")
+        r.expect("linux1 reads unmapped 0x20000000: its VMM logs the access",
+                 r"vmm_linux1: guest linux1: access to unmapped 0x20000000 \(read, pc 0x[0-9a-f]+",
+                 30)
+        r.expect("... and stops that guest only",
+                 r"vmm_linux1: guest linux1 stopped: external abort", 10)
+        if re.search(r"vmm_linux0: guest linux0: access to unmapped|vmm_linux0: guest linux0 stopped",
+                     r.log):
+            r.not_ok("linux0's VMM saw nothing of it")
+        else:
+            r.ok("linux0's VMM saw nothing of it")
+        if r.switch(0, "linux0"):
+            r.ask("linux0", 7, 7)
+    finally:
+        r.finish()
+    return r
+
+
+def two_guests_panic(args):
+    r = Run(args, "two_guests")
+    r.name = "two_guests (panic)"
+    try:
+        if not r.boot(["linux0", "linux1"]):
+            return r
+        r.child.sendline("echo c > /proc/sysrq-trigger")
+        r.expect("linux0 panics (sysrq c)",
+                 tagged("linux0", r"\[ *[0-9.]+\] Kernel panic - not syncing: sysrq triggered crash"),
+                 60)
+        if r.switch(1, "linux1"):
+            r.ask("linux1", 9, 9)
+            r.child.sendline("echo still-$((2*3)) && echo still-$((2*4))")
+            r.expect("linux1 keeps working after linux0's panic", tagged("linux1", "still-8"), 30)
+            # A reset request: images are not reloaded, so the guest stays off.
+            r.child.sendline("reboot -f")
+            r.expect("linux1 asks for a reset: its VMM stops it and says why",
+                     r"vmm_linux1: guest linux1 stopped: it asked for a reset", 60)
+    finally:
+        r.finish()
+    return r
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--sysgen", default="build/bin/sysgen")
+    p.add_argument("--out", default="build/vmm-test")
+    p.add_argument("--timeout", type=int, default=180, help="seconds per expected line")
+    p.add_argument("--limit", type=int, default=600, help="seconds per QEMU run, at most")
+    p.add_argument("tests", nargs="*", default=["one_guest", "two_guests_abort", "two_guests_panic"])
+    args = p.parse_args()
+    runs = []
+    for t in args.tests:
+        runs.append(globals()[t](args))
+    for run in runs:
+        for g, s in sorted(run.times.items()):
+            print("# %s: %s ready %.1f s after QEMU start" % (run.name, g, s))
+    return 0 if not any(r.failed for r in runs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
