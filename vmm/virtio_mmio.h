@@ -9,20 +9,20 @@
 #include <stdint.h>
 #include "virtq.h"
 
-#define VIRTIO_MMIO_WINDOW   0x200 // bytes of one transport
-#define VIRTIO_MMIO_MAGIC    0x74726976u // "virt"
-#define VIRTIO_VENDOR_ID     0x47595353u // "SSYG": sysgen
-#define VIRTIO_MAX_QUEUES    2
+#define VIRTIO_MMIO_WINDOW 0x200       // bytes of one transport
+#define VIRTIO_MMIO_MAGIC  0x74726976u // "virt"
+#define VIRTIO_VENDOR_ID   0x47595353u // "SSYG": sysgen
+#define VIRTIO_MAX_QUEUES  2
 
 #define VIRTIO_F_VERSION_1 (1ull << 32)
 
 // Device status bits (§2.1).
-#define VIRTIO_STATUS_ACKNOWLEDGE  1u
-#define VIRTIO_STATUS_DRIVER       2u
-#define VIRTIO_STATUS_DRIVER_OK    4u
-#define VIRTIO_STATUS_FEATURES_OK  8u
-#define VIRTIO_STATUS_NEEDS_RESET  0x40u
-#define VIRTIO_STATUS_FAILED       0x80u
+#define VIRTIO_STATUS_ACKNOWLEDGE 1u
+#define VIRTIO_STATUS_DRIVER      2u
+#define VIRTIO_STATUS_DRIVER_OK   4u
+#define VIRTIO_STATUS_FEATURES_OK 8u
+#define VIRTIO_STATUS_NEEDS_RESET 0x40u
+#define VIRTIO_STATUS_FAILED      0x80u
 
 // InterruptStatus bits.
 #define VIRTIO_INT_VRING  1u

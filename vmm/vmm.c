@@ -6,34 +6,31 @@
 // See docs/vmm.md.
 #include <microkit.h>
 #include <sysgen/config.h>
+#include <sysgen/mmio.h>
 #include "console.h"
 #include "guest_mem.h"
 #include "virtio_mmio.h"
 
 __attribute__((section(".sysgen_config"))) struct sysgen_vmm_config config;
 
-#define BOOT_VCPU     0
-#define MAX_SLOTS     4   // console, block, net, vsock
-#define MAX_WARNINGS  16  // per device, then the guest is ignored
-#define ARM64_MAGIC   0x644d5241u // "ARM\x64" at offset 0x38 of an Image
-#define FDT_MAGIC     0xd00dfeedu
-#define FDT_MAX_SIZE  0x200000u   // booting.rst: the DTB must not exceed 2 MiB
+#define BOOT_VCPU        0
+#define MAX_SLOTS        4           // console, block, net, vsock
+#define MAX_WARNINGS     16          // per device, then the guest is ignored
+#define ARM64_MAGIC      0x644d5241u // "ARM\x64" at offset 0x38 of an Image
+#define FDT_MAGIC        0xd00dfeedu
+#define FDT_MAX_SIZE     0x200000u // booting.rst: the DTB must not exceed 2 MiB
 #define SPSR_EL1H_MASKED 0x3c5u
 
 #define PSCI_SYSTEM_OFF   0x84000008u
 #define PSCI_SYSTEM_RESET 0x84000009u
 
-// ESR_EL2 fields for a data abort from a lower EL (Arm ARM D17.2.37).
-#define ESR_EC(e)    (((e) >> 26) & 0x3f)
-#define EC_IABT_LOW  0x20
-#define EC_DABT_LOW  0x24
-#define ESR_ISV      (1ull << 24)
-#define ESR_SAS(e)   (((e) >> 22) & 3)
-#define ESR_SSE      (1ull << 21)
-#define ESR_SRT(e)   (((e) >> 16) & 0x1f)
-#define ESR_SF       (1ull << 15)
-#define ESR_S1PTW    (1ull << 7)
-#define ESR_WNR      (1ull << 6)
+// ESR_EL2 of an abort from a lower EL (Arm ARM D17.2.37); <sysgen/mmio.h>
+// decodes the rest of a data abort's syndrome (ISV, SAS, SSE, SRT, SF, WnR).
+#define ESR_EC(e)   (((e) >> 26) & 0x3f)
+#define EC_IABT_LOW 0x20
+#define EC_DABT_LOW 0x24
+#define ESR_S1PTW   (1ull << 7)
+#define ESR_WNR     (1ull << 6)
 
 static const char *guest = "?";
 static struct guest_mem ram;
@@ -214,7 +211,7 @@ static bool config_ok(void)
     // Devices.  Only the console is emulated; the other slots sysgen may
     // have put in the guest's device tree appear as empty transports.
     const struct sysgen_virtio_slot *s[MAX_SLOTS] = {&config.console, &config.block, &config.net,
-                                                    &config.vsock};
+                                                     &config.vsock};
     static const char *const names[MAX_SLOTS] = {"console", "block", "net", "vsock"};
     for (unsigned i = 0; i < MAX_SLOTS; i++) {
         if (!slot_ok(s[i]))
@@ -282,31 +279,20 @@ static struct slot *slot_at(uint64_t ipa)
 }
 
 // Emulate a load or store the data-abort syndrome describes completely.
-static bool emulate_mmio(microkit_child vcpu, uint64_t esr, uint64_t ipa, struct slot *s)
+static bool emulate_mmio(microkit_child vcpu, const struct sg_mmio *m, struct slot *s)
 {
     struct sg_vcpu_regs r;
     if (sg_vcpu_read_regs(vcpu, &r))
         return false;
-    unsigned size = 1u << ESR_SAS(esr), rt = ESR_SRT(esr);
-    uint64_t mask = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
-    uint64_t off = ipa - s->gpa, val = 0;
-    if (off & (size - 1)) {
+    uint64_t off = m->addr - s->gpa, val = 0;
+    if (off & (m->size - 1)) {
         s->dev->warn(s->dev, "unaligned access, ignored; offset", off);
-    } else if (esr & ESR_WNR) {
-        val = rt == 31 ? 0 : r.x[rt] & mask;
-        virtio_mmio_access(s->dev, off, size, true, &val);
     } else {
-        virtio_mmio_access(s->dev, off, size, false, &val);
+        if (m->write)
+            val = sg_mmio_store_value(m, &r);
+        virtio_mmio_access(s->dev, off, m->size, m->write, &val);
     }
-    if (!(esr & ESR_WNR) && rt != 31) {
-        val &= mask;
-        if ((esr & ESR_SSE) && size < 8 && (val >> (8 * size - 1)))
-            val |= ~mask;
-        if (!(esr & ESR_SF))
-            val &= 0xffffffffull;
-        r.x[rt] = val;
-    }
-    r.pc += 4;
+    sg_mmio_complete(m, &r, val);
     return sg_vcpu_write_regs(vcpu, &r) == 0;
 }
 
@@ -314,9 +300,10 @@ static bool guest_abort(microkit_child vcpu, uint64_t esr, uint64_t ipa, uint64_
 {
     uint64_t ec = ESR_EC(esr);
     struct slot *s = slot_at(ipa);
+    struct sg_mmio m;
     if (s && ec == EC_DABT_LOW && !(esr & ESR_S1PTW)) {
-        if (esr & ESR_ISV)
-            return emulate_mmio(vcpu, esr, ipa, s);
+        if (sg_mmio_decode(esr, ipa, &m))
+            return emulate_mmio(vcpu, &m, s);
         sg_printf("%s: guest %s: access to virtio %s at 0x%lx without syndrome (pc 0x%lx, esr "
                   "0x%lx)\n",
                   microkit_name, guest, s->dev->name, ipa, pc, esr);
