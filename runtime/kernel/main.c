@@ -27,6 +27,12 @@ void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb);
 #define VTCR_RES1    (1ull << 31)
 
 
+#define MDCR_TPMCR (1ull << 5)
+#define MDCR_TPM   (1ull << 6)
+#define MDCR_TDA   (1ull << 9)
+#define MDCR_TDOSA (1ull << 10)
+#define MDCR_TDRA  (1ull << 11)
+
 static int selftest_taken;
 
 void el2_exception(struct el2_frame *f, uint64_t kind)
@@ -50,6 +56,13 @@ static void el2_setup(void)
     write_vtcr_el2(VTCR_T0SZ_39 | VTCR_SL0_L1 | VTCR_IRGN_WB | VTCR_ORGN_WB | VTCR_SH_IS |
                    (parange << 16) | VTCR_RES1);
     write_cptr_el2(CPTR_EL2_RES1);
+    // PMU and debug registers would give every thread a cycle counter and
+    // debug state shared with the others: trap them all (trap.c makes them
+    // read as zero and ignores writes).  HPMN keeps its reset value, N.
+    uint64_t pmcr_n;
+    __asm__ volatile("mrs %0, pmcr_el0" : "=r"(pmcr_n));
+    write_mdcr_el2(((pmcr_n >> 11) & 0x1f) | MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA |
+                   MDCR_TDRA);
     write_cnthctl_el2(CNTHCTL_EL1PCTEN); // per thread from here on (pd_switch)
     write_cntvoff_el2(0);
     write_vmpidr_el2(read_mpidr_el1());

@@ -24,6 +24,23 @@ static void stage2_abort(struct pd *p, uint64_t esr)
 
 // Each returns true if the thread gave its turn away (WFI/WFE), so that
 // others of its priority run next.
+// Debug (op0 = 2) and PMU (op0 = 3, CRn = 9, and the event registers at
+// CRn = 14, CRm >= 8) system registers trap (MDCR_EL2): they read as zero
+// and ignore writes, so nobody gets a cycle counter or breakpoints.
+static bool debug_or_pmu_raz_wi(struct ctx *c, uint64_t esr)
+{
+    unsigned op0 = (esr >> 20) & 3, crn = (esr >> 10) & 0xf, op1 = (esr >> 14) & 7;
+    unsigned crm = (esr >> 1) & 0xf, rt = (esr >> 5) & 0x1f;
+    bool read = esr & 1;
+    bool pmu = op0 == 3 && (crn == 9 || (crn == 14 && op1 == 3 && crm >= 8)); // not the timers
+    if (op0 != 2 && !pmu)
+        return false;
+    if (read && rt != 31)
+        c->x[rt] = 0;
+    c->elr += 4;
+    return true;
+}
+
 static bool sync_from_pd(struct pd *p)
 {
     uint64_t esr = read_esr_el2();
@@ -37,6 +54,11 @@ static bool sync_from_pd(struct pd *p)
     case EC_IABT_LOWER:
     case EC_DABT_LOWER:
         stage2_abort(p, esr);
+        break;
+    case EC_SYSREG:
+        if (debug_or_pmu_raz_wi(&p->ctx, esr))
+            break;
+        pd_fault(p, SG_FAULT_EL1, esr, 0, p->ctx.elr);
         break;
     default: // SMC, trapped system registers, anything else: the PD's bug
         pd_fault(p, SG_FAULT_EL1, esr, read_far_el2(), p->ctx.elr);
@@ -81,7 +103,7 @@ static bool sync_from_vcpu(struct pd *v)
         break;
     }
     case EC_SYSREG:
-        if (vgic_sysreg(v, esr))
+        if (vgic_sysreg(v, esr) || debug_or_pmu_raz_wi(&v->ctx, esr))
             break;
         pd_fault(v, SG_FAULT_VCPU_TRAP, esr, 0, v->ctx.elr);
         break;

@@ -60,6 +60,8 @@ if rt_system irq; then
   rt_expect irq "a PD that does not own the timer's interrupt cannot program the timer" \
     '^KERN\|FAULT: pd ptimer_thief: forbidden system register access at address [0-9a-f]+, pc [0-9a-f]+ \(esr 62'
   rt_reject irq "the thief never gets the timer" 'CNTP is mine'
+  rt_expect irq "PMU and debug registers read as zero for PDs (no cycle counter)" \
+    '^snoop: cycle counter 0 then 0, pmcr 0x0, mdscr 0x0$'
   rt_exit_code irq 0
 fi
 
