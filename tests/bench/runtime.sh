@@ -22,6 +22,7 @@ if [ -s "$BUILD/guest/Image" ]; then
   . tests/lib.sh
   # shellcheck source=/dev/null
   . tests/runtime/lib.sh
+  # shellcheck disable=SC2034 # read by tests/runtime/linux.sh
   RT_LINUX_PREPARE_ONLY=1 GUEST_DIR=$BUILD/guest
   # shellcheck source=/dev/null
   . tests/runtime/linux.sh

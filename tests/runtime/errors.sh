@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
+# shellcheck shell=bash
 # Bad input for the image linker: each case must fail with exit code 1, an
 # error at the right file and line naming the culprit, and no image.
 # Sourced by tests/suites/30-runtime.sh after tests/runtime/lib.sh.

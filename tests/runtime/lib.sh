@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
+# shellcheck shell=bash
 # Helpers for the runtime suites: link a hand-written SDF with
 # `sysgen --sdf`, boot the image in QEMU under a timeout, and assert on the
 # console what a person would look for.  Every failure prints the console.
@@ -7,6 +8,7 @@
 RT_OUT=${RT_OUT:-build/rt-test}
 RT_COMPONENTS=${RT_COMPONENTS:-build/runtime}
 RT_TIMEOUT=${RT_TIMEOUT:-30}
+# shellcheck disable=SC2054 # the commas belong to QEMU options
 RT_QEMU=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -m 2G
          -nographic -semihosting -net none -monitor none)
 

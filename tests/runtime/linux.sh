@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
+# shellcheck shell=bash
 # Linux under the runtime: the project's default guest (build/guest, made by
 # `make guest`) booted by tests/runtime/pds/linux_vmm.c.  The SDF and the
 # device tree are written here because they name build outputs and the
@@ -10,7 +11,7 @@ GUEST_DIR=${GUEST_DIR:-build/guest}
 # linux.system for the default guest with NCPUS vCPUs (default 1); false
 # if build/guest has no guest.
 rt_linux_prepare() {
-  local dir=$1 ncpus=${2:-1} initrd_size cpus= vcpus= i
+  local dir=$1 ncpus=${2:-1} initrd_size cpus='' vcpus='' i
   [ -s "$GUEST_DIR/Image" ] && [ -s "$GUEST_DIR/initrd.cpio.gz" ] || return 1
   rm -rf "$dir" && mkdir -p "$dir"
   initrd_size=$(stat -c %s "$GUEST_DIR/initrd.cpio.gz")

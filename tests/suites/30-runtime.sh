@@ -3,7 +3,7 @@
 # The runtime end to end: hand-written SDFs (tests/runtime/*.system) and test
 # PDs (tests/runtime/pds/) linked by `sysgen --sdf` and booted in QEMU.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/runtime/lib.sh
 
