@@ -14,3 +14,14 @@ $(RT_OUT)/vmm.elf: $(VMM_OBJS) $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
 	$(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $(VMM_OBJS) $(RT_OUT)/libmicrokit.a -lgcc
 
 .SECONDARY: $(VMM_OBJS)
+
+# Host tests of the transport, virtqueues and console (tests/vmm/test_virtio.c,
+# cmocka) under ASan and UBSan: the same sources, compiled for the host.
+VMM_HOST_SRCS := vmm/virtq.c vmm/virtio_mmio.c vmm/console.c
+.PHONY: vmm-unit-tests
+vmm-unit-tests: $(BUILD)/tests/vmm/test_virtio
+$(BUILD)/tests/vmm/test_virtio: tests/vmm/test_virtio.c $(VMM_HOST_SRCS) $(wildcard vmm/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Wno-missing-prototypes -Ivmm -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ tests/vmm/test_virtio.c \
+	    $(VMM_HOST_SRCS) -lcmocka
