@@ -46,6 +46,7 @@ struct virtio_dev {
     const struct virtio_dev_ops *ops;
     const struct guest_mem *mem;
     const char *name; // for messages: "console", ...
+    uint32_t irq;     // the guest's INTID for this transport (the VMM's business)
     // Raise the transport's interrupt in the guest.
     void (*inject)(struct virtio_dev *d);
     // Report something the guest did wrong (rate limited by the caller).

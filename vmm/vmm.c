@@ -61,13 +61,13 @@ static void warn(struct virtio_dev *d, const char *what, uint64_t value)
                   value);
 }
 
+// The kernel routes the SPI to whichever vCPU the guest chose.
 static void inject(struct virtio_dev *d)
 {
-    (void)d;
-    long err = sg_vcpu_inject(BOOT_VCPU, config.console.irq);
+    long err = sg_vcpu_inject(BOOT_VCPU, d->irq);
     if (err)
-        sg_printf("%s: guest %s: cannot inject irq %u (error %ld)\n", microkit_name, guest,
-                  config.console.irq, err);
+        sg_printf("%s: guest %s: cannot inject irq %u (error %ld)\n", microkit_name, guest, d->irq,
+                  err);
 }
 
 static void kick_tx(struct console *c)
@@ -129,19 +129,20 @@ static bool ring_ok(const struct sysgen_conn *c, struct sg_serial_ring *r)
     return true;
 }
 
-// A virtio-mmio window: outside RAM, page aligned (a page of its own in
-// stage 2, so every access traps), and not shared with another slot.
+// A virtio-mmio window: aligned to its size (QEMU's and sysgen's slots are
+// 0x200 apart), outside RAM (so every access traps), inside the IPA space,
+// on a shared peripheral interrupt, and not shared with another slot.
 static bool slot_ok(const struct sysgen_virtio_slot *s)
 {
     if (!s->present)
         return true;
-    if ((s->gpa & 0xfff) || s->gpa > (1ull << 39) - 0x1000 ||
+    if ((s->gpa & (VIRTIO_MMIO_WINDOW - 1)) || s->gpa > (1ull << 39) - VIRTIO_MMIO_WINDOW ||
         (s->gpa < ram.gpa + ram.size && s->gpa + VIRTIO_MMIO_WINDOW > ram.gpa))
         return false;
-    if (s->irq < 32 || s->irq > 1019) // a shared peripheral interrupt
+    if (s->irq < 32 || s->irq > 1019)
         return false;
     for (unsigned i = 0; i < nslots; i++)
-        if (slots[i].gpa == s->gpa)
+        if (slots[i].gpa == s->gpa || slots[i].dev->irq == s->irq)
             return false;
     return true;
 }
@@ -151,16 +152,17 @@ static const struct virtio_dev_ops empty_ops = {
     .features = VIRTIO_F_VERSION_1,
 };
 
-static void add_slot(uint64_t gpa, struct virtio_dev *d, const struct virtio_dev_ops *ops,
-                     const char *name)
+static void add_slot(const struct sysgen_virtio_slot *s, struct virtio_dev *d,
+                     const struct virtio_dev_ops *ops, const char *name)
 {
     d->ops = ops;
     d->mem = &ram;
     d->name = name;
+    d->irq = s->irq;
     d->inject = inject;
     d->warn = warn;
     virtio_init(d);
-    slots[nslots].gpa = gpa;
+    slots[nslots].gpa = s->gpa;
     slots[nslots].dev = d;
     nslots++;
 }
@@ -223,11 +225,11 @@ static bool config_ok(void)
                 return bad("console serial rings");
             con.kick_tx = kick_tx;
             con.dev.priv = &con;
-            add_slot(s[i]->gpa, &con.dev, &console_ops, names[i]);
+            add_slot(s[i], &con.dev, &console_ops, names[i]);
         } else {
             sg_printf("%s: guest %s: virtio %s is not emulated yet: an empty transport at 0x%lx\n",
                       microkit_name, guest, names[i], s[i]->gpa);
-            add_slot(s[i]->gpa, &empty[i], &empty_ops, names[i]);
+            add_slot(s[i], &empty[i], &empty_ops, names[i]);
         }
     }
     return true;
