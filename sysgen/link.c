@@ -49,6 +49,15 @@ static char *find_image(const struct link *l, const char *name)
     return NULL;
 }
 
+static bool entry_is_code(const struct elf_image *e)
+{
+    for (int i = 0; i < e->nsegs; i++)
+        if ((e->segs[i].flags & 1) && e->entry >= e->segs[i].vaddr &&
+            e->entry - e->segs[i].vaddr < e->segs[i].memsz)
+            return true; // PF_X
+    return false;
+}
+
 static void load_images(struct link *l)
 {
     for (int i = 0; i < l->sys.npds; i++) {
@@ -69,6 +78,11 @@ static void load_images(struct link *l)
         else
             error_at(pd->sdf->image_pos, "program image '%s' of protection domain '%s': %s", path,
                      pd_name(pd->sdf), why);
+        if (pd->elf_ok && !entry_is_code(&pd->elf))
+            error_at(pd->sdf->image_pos,
+                     "program image '%s' of protection domain '%s': entry point 0x%llx is not in "
+                     "an executable segment",
+                     path, pd_name(pd->sdf), (unsigned long long)pd->elf.entry);
         free(path);
     }
 }

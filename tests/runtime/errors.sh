@@ -62,3 +62,8 @@ cp "$good" "$elfdir/huge-bss.elf"
 printf '\x00\x00\x00\x40\x00\x00\x00\x00' |
   dd of="$elfdir/huge-bss.elf" bs=1 seek=$((64 + 56 + 40)) conv=notrunc status=none
 bad_elf_case huge-bss "segment 1 is oversized (0x40000000 bytes in memory)"
+# e_entry (offset 24) moved into the data segment.
+cp "$good" "$elfdir/bad-entry.elf"
+printf '\x00\x20\x20\x00\x00\x00\x00\x00' |
+  dd of="$elfdir/bad-entry.elf" bs=1 seek=24 conv=notrunc status=none
+bad_elf_case bad-entry "entry point 0x202000 is not in an executable segment"
