@@ -13,6 +13,14 @@ BUILD=${BUILD:-build}
 OUT=$BUILD/vmm-test
 fail=0
 
+# One run at a time: a second invocation (say, `make test` while this suite
+# runs on its own) waits rather than rebuild the images under a running QEMU.
+mkdir -p "$OUT"
+exec 9>"$OUT/.lock"
+if ! flock -w 1800 9; then
+  not_ok "vmm: another run of this suite holds $OUT/.lock"; exit 1
+fi
+
 if out=$(make --no-print-directory BUILD="$BUILD" sysgen vmm guest 2>&1); then
   ok "vmm: make sysgen vmm guest"
 else
