@@ -75,17 +75,21 @@ SYSREG(ich_ap1r0_el2)
 // HCR_EL2: stage 2 on (VM), physical IRQ/FIQ/SError to EL2 (IMO, FMO, AMO),
 // WFI traps so an idle thread yields (TWI), SMC traps since there is no
 // firmware a PD or guest may talk to (TSC), EL1 is AArch64 (RW).  PDs add DC:
-// stage 1 off but memory cacheable; guests run their own stage 1.
+// stage 1 off but memory cacheable, and TVM: they may not touch the stage-1
+// controls (so those need no switching between PDs); guests run their own
+// stage 1.
 #define HCR_VM  (1ull << 0)
 #define HCR_FMO (1ull << 3)
 #define HCR_IMO (1ull << 4)
 #define HCR_AMO (1ull << 5)
 #define HCR_DC  (1ull << 12)
+#define HCR_TVM (1ull << 26)
 #define HCR_TWI (1ull << 13)
 #define HCR_TWE (1ull << 14)
 #define HCR_TSC (1ull << 19)
 #define HCR_RW  (1ull << 31)
-#define HCR_PD  (HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TSC | HCR_RW | HCR_DC)
+#define HCR_PD                                                                                     \
+    (HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TSC | HCR_RW | HCR_DC | HCR_TVM)
 // Guests also trap WFE: their spinlocks wait with it, and on a shared core
 // the lock holder may be a sibling vCPU waiting for the CPU.
 #define HCR_GUEST (HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC | HCR_RW)

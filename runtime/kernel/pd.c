@@ -55,6 +55,7 @@ void pd_init_all(const struct sg_bootinfo *bi)
     }
 }
 
+// Registers every thread may change, switched on every change of thread.
 static void el1_save(struct el1_regs *r)
 {
     r->sp_el1 = read_sp_el1();
@@ -67,18 +68,9 @@ static void el1_save(struct el1_regs *r)
     r->tpidr = read_tpidr_el1();
     r->tpidr_el0 = read_tpidr_el0();
     r->tpidrro_el0 = read_tpidrro_el0();
-    r->sctlr = read_sctlr_el1();
     r->cpacr = read_cpacr_el1();
     r->cntkctl = read_cntkctl_el1();
-    r->ttbr0 = read_ttbr0_el1();
-    r->ttbr1 = read_ttbr1_el1();
-    r->tcr = read_tcr_el1();
-    r->mair = read_mair_el1();
-    r->amair = read_amair_el1();
-    r->contextidr = read_contextidr_el1();
     r->par = read_par_el1();
-    r->afsr0 = read_afsr0_el1();
-    r->afsr1 = read_afsr1_el1();
     r->csselr = read_csselr_el1();
     r->cntv_ctl = read_cntv_ctl_el0();
     r->cntv_cval = read_cntv_cval_el0();
@@ -96,21 +88,41 @@ static void el1_load(const struct el1_regs *r)
     write_tpidr_el1(r->tpidr);
     write_tpidr_el0(r->tpidr_el0);
     write_tpidrro_el0(r->tpidrro_el0);
-    write_sctlr_el1(r->sctlr);
     write_cpacr_el1(r->cpacr);
     write_cntkctl_el1(r->cntkctl);
+    write_par_el1(r->par);
+    write_csselr_el1(r->csselr);
+    write_cntv_cval_el0(r->cntv_cval);
+    write_cntv_ctl_el0(r->cntv_ctl);
+}
+
+// The stage-1 controls.  PDs cannot write them (HCR_EL2.TVM traps), so
+// all PDs hold the same values and only a switch to or from a vCPU needs
+// to move them.
+static void el1_save_vm(struct el1_regs *r)
+{
+    r->sctlr = read_sctlr_el1();
+    r->ttbr0 = read_ttbr0_el1();
+    r->ttbr1 = read_ttbr1_el1();
+    r->tcr = read_tcr_el1();
+    r->mair = read_mair_el1();
+    r->amair = read_amair_el1();
+    r->contextidr = read_contextidr_el1();
+    r->afsr0 = read_afsr0_el1();
+    r->afsr1 = read_afsr1_el1();
+}
+
+static void el1_load_vm(const struct el1_regs *r)
+{
+    write_sctlr_el1(r->sctlr);
     write_ttbr0_el1(r->ttbr0);
     write_ttbr1_el1(r->ttbr1);
     write_tcr_el1(r->tcr);
     write_mair_el1(r->mair);
     write_amair_el1(r->amair);
     write_contextidr_el1(r->contextidr);
-    write_par_el1(r->par);
     write_afsr0_el1(r->afsr0);
     write_afsr1_el1(r->afsr1);
-    write_csselr_el1(r->csselr);
-    write_cntv_cval_el0(r->cntv_cval);
-    write_cntv_ctl_el0(r->cntv_ctl);
 }
 
 void pd_switch(struct pd *prev, struct pd *next)
@@ -118,6 +130,11 @@ void pd_switch(struct pd *prev, struct pd *next)
     if (prev)
         el1_save(&prev->el1);
     el1_load(&next->el1);
+    if (!prev || prev->is_vcpu || next->is_vcpu) {
+        if (prev && prev->is_vcpu)
+            el1_save_vm(&prev->el1);
+        el1_load_vm(&next->el1);
+    }
     if ((prev && prev->is_vcpu) || next->is_vcpu) {
         write_cptr_el2(CPTR_EL2_RES1); // TFP traps EL2 too: lift it to switch
         isb();

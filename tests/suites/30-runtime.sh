@@ -62,6 +62,9 @@ if rt_system irq; then
   rt_reject irq "the thief never gets the timer" 'CNTP is mine'
   rt_expect irq "PMU and debug registers read as zero for PDs (no cycle counter)" \
     '^snoop: cycle counter 0 then 0, pmcr 0x0, mdscr 0x0$'
+  rt_expect irq "a PD may not write the stage-1 controls all PDs share" \
+    '^KERN\|FAULT: pd snoop: forbidden system register access at address 0, pc [0-9a-f]+ \(esr 62'
+  rt_reject irq "the write never lands" 'changed TTBR0_EL1'
   rt_exit_code irq 0
 fi
 
