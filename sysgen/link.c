@@ -181,7 +181,7 @@ static int link_run(struct link *l, const char *sdf_path, const char *out_dir, i
     bool io_error;
     if (!sdf_parse_file(sdf_path, &l->sys, &io_error))
         return io_error ? 2 : 1;
-    if (!load_board(l, l->sys.board ? l->sys.board : DEFAULT_BOARD))
+    if (!load_board(l, l->sys.board ? l->sys.board : SDF_DEFAULT_BOARD))
         return 1;
     int rc = load_component(l, "kernel.elf", &l->kernel);
     if (!rc)

@@ -19,7 +19,6 @@
 
 #define PAGE               0x1000ull
 #define LARGE_PAGE         0x200000ull
-#define DEFAULT_BOARD      "qemu_virt_aarch64"
 #define DEFAULT_COMPONENTS "build/runtime"
 
 // Kernel-side board facts.  RAM, UART and GIC come from the board's data

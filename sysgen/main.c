@@ -325,7 +325,7 @@ static int link_sdf(const struct options *o)
     bool io_error = false;
     if (!sdf_parse_file(o->sdf, &sdf, &io_error))
         return EXIT_USAGE;
-    const char *name = sdf.board ? sdf.board : "qemu_virt_aarch64"; // the linker's default too
+    const char *name = sdf.board ? sdf.board : SDF_DEFAULT_BOARD;
     struct board *b = board_load(sysgen_paths.data_dir, name, (struct pos){o->sdf, 1, 1});
     diag_flush(stderr);
     if (b)

@@ -22,6 +22,9 @@ struct sdf_file {
     uint64_t offset;
 };
 
+// The board of an SDF that names none.
+#define SDF_DEFAULT_BOARD "qemu_virt_aarch64"
+
 struct sdf_mr {
     struct pos pos;
     char *name;
@@ -102,7 +105,7 @@ struct sdf_channel {
 struct sdf_system {
     char *path;
     struct pos pos;
-    char *board; // <system board="..."> (a sysgen extension), NULL: default
+    char *board; // <system board="..."> (a sysgen extension), NULL: SDF_DEFAULT_BOARD
     struct sdf_mr *mrs;
     int nmrs;
     struct sdf_pd *pds;
