@@ -16,8 +16,7 @@
 BOARD_SPEC(board_spec, "board", {"name", T_STRING, true, ""}, {"ram", T_MAP, true, ""},
            {"runtime_size", T_SIZE, true, ""}, {"gic", T_MAP, true, ""}, {"uart", T_MAP, true, ""},
            {"block", T_MAP, false, ""}, {"net", T_MAP, false, ""}, {"disk", T_MAP, true, ""},
-           {"guest", T_MAP, true, ""}, {"qemu", T_MAP, false, ""},
-           {"runtime", T_MAP, false, "facts only the runtime reads"}, );
+           {"guest", T_MAP, true, ""}, {"qemu", T_MAP, false, ""}, );
 BOARD_SPEC(ram_spec, "ram", {"base", T_SIZE, true, ""}, {"size", T_SIZE, true, ""}, );
 BOARD_SPEC(gic_spec, "gic", {"version", T_UINT, true, ""}, {"dist", T_SIZE, true, ""},
            {"redist", T_SIZE, true, ""}, );
