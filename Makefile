@@ -46,6 +46,7 @@ $(SYSGEN): $(BUILD)/obj/sysgen/main.o $(BUILD)/lib/libsysgen.a
 -include runtime/runtime.mk
 -include guest/guest.mk
 -include vmm/vmm.mk
+-include drivers/blk/blk.mk
 -include tests/unit/unit.mk
 -include tests/fuzz/fuzz.mk
 
