@@ -221,7 +221,8 @@ static bool config_ok(void)
         if (!s[i]->present)
             continue;
         if (i == 0) {
-            if (!ring_ok(&config.console_tx, &con.tx) || !ring_ok(&config.console_rx, &con.rx))
+            if (!ring_ok(&config.console_tx, &con.tx) || !ring_ok(&config.console_rx, &con.rx) ||
+                config.console_tx.ch == config.console_rx.ch)
                 return bad("console serial rings");
             con.kick_tx = kick_tx;
             con.dev.priv = &con;
