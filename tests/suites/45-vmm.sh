@@ -4,8 +4,9 @@
 # guest, compiles tests/vmm/*.yaml with sysgen, boots them under QEMU
 # (sysgen --run-qemu, each run under `timeout`) and drives the console with
 # pexpect (tests/vmm/vmm_test.py): shells on virtio consoles, input
-# switching, output tags, poweroff, reset, a guest panic and a guest
-# touching unmapped memory, each stopping that guest alone.
+# switching, output tags, poweroff, reset, a guest panic, a guest
+# touching unmapped memory and a guest programming its transport with bad
+# values, each affecting that guest alone.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -44,7 +45,7 @@ else
   not_ok "vmm unit: build test_virtio"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
 fi
 
-for sys in one_guest two_guests; do
+for sys in one_guest two_guests hostile_guest; do
   rm -rf "${OUT:?}/$sys"
   if out=$("$SYSGEN" -o "$OUT/$sys" "tests/vmm/$sys.yaml" 2>&1) && [ -s "$OUT/$sys/loader.img" ]; then
     ok "vmm: sysgen builds tests/vmm/$sys.yaml into $OUT/$sys/loader.img"

@@ -253,13 +253,41 @@ def two_guests_panic(args):
     return r
 
 
+def hostile_guest(args):
+    """linux1 (booted with iomem=relaxed) programs its own virtio transport
+    through /dev/mem as a hostile driver would."""
+    r = Run(args, "hostile_guest")
+    try:
+        if not r.boot(["linux0", "linux1"]) or not r.switch(1, "linux1"):
+            return r
+        r.child.sendline("D='busybox devmem'; $D 0x0a000000; $D 0x0a000071 8; "
+                         "$D 0x0a000030 32 1; $D 0x0a000044 32 0; $D 0x0a000080 32 0x1000; "
+                         "$D 0x0a000044 32 1")
+        r.expect("linux1 reads its transport's MagicValue through /dev/mem",
+                 tagged("linux1", "0x74726976"), 30)
+        r.expect("a byte-wide register read is refused and logged by vmm_linux1",
+                 r"vmm_linux1: guest linux1: virtio console: register access not 32-bit "
+                 r"aligned, ignored; offset \(0x71\)", 30)
+        r.expect("a queue whose descriptor table is outside guest RAM is refused and logged",
+                 r"vmm_linux1: guest linux1: virtio console: ring outside guest RAM \(0x1\)", 30)
+        if r.switch(0, "linux0"):
+            r.ask("linux0", 8, 8)
+        if re.search(r"vmm_linux0: guest linux0: virtio", r.log):
+            r.not_ok("vmm_linux0 saw nothing of it")
+        else:
+            r.ok("vmm_linux0 saw nothing of it")
+    finally:
+        r.finish()
+    return r
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--sysgen", default="build/bin/sysgen")
     p.add_argument("--out", default="build/vmm-test")
     p.add_argument("--timeout", type=int, default=180, help="seconds per expected line")
     p.add_argument("--limit", type=int, default=600, help="seconds per QEMU run, at most")
-    p.add_argument("tests", nargs="*", default=["one_guest", "two_guests_abort", "two_guests_panic"])
+    p.add_argument("tests", nargs="*", default=["one_guest", "two_guests_abort", "two_guests_panic", "hostile_guest"])
     args = p.parse_args()
     runs = []
     for t in args.tests:
