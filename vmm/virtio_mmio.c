@@ -38,6 +38,11 @@
 #define REG_CONFIG_GENERATION 0x0fc
 #define REG_CONFIG            0x100
 
+const struct virtio_dev_ops virtio_empty_ops = {
+    .device_id = 0,
+    .features = VIRTIO_F_VERSION_1,
+};
+
 void virtio_init(struct virtio_dev *d)
 {
     d->status = 0;

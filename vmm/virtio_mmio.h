@@ -63,6 +63,9 @@ struct virtio_dev {
     struct virtq vq[VIRTIO_MAX_QUEUES];
 };
 
+// A transport with no device behind it (DeviceID 0): drivers skip it.
+extern const struct virtio_dev_ops virtio_empty_ops;
+
 void virtio_init(struct virtio_dev *d);
 // Emulate one access of `size` bytes at byte offset `off` of the window.
 // Reads store into *val; writes take *val.

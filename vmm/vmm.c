@@ -147,11 +147,6 @@ static bool slot_ok(const struct sysgen_virtio_slot *s)
     return true;
 }
 
-static const struct virtio_dev_ops empty_ops = {
-    .device_id = 0, // the driver finds an empty transport and skips it
-    .features = VIRTIO_F_VERSION_1,
-};
-
 static void add_slot(const struct sysgen_virtio_slot *s, struct virtio_dev *d,
                      const struct virtio_dev_ops *ops, const char *name)
 {
@@ -230,7 +225,7 @@ static bool config_ok(void)
         } else {
             sg_printf("%s: guest %s: virtio %s is not emulated yet: an empty transport at 0x%lx\n",
                       microkit_name, guest, names[i], s[i]->gpa);
-            add_slot(s[i], &empty[i], &empty_ops, names[i]);
+            add_slot(s[i], &empty[i], &virtio_empty_ops, names[i]);
         }
     }
     return true;

@@ -45,6 +45,9 @@ else
   not_ok "vmm unit: build test_virtio"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
 fi
 
+check "vmm: the JSON schema accepts tests/vmm/*.yaml" \
+  "$PY" tests/tools/check_schema.py validate tests/vmm/*.yaml
+
 for sys in one_guest two_guests hostile_guest; do
   rm -rf "${OUT:?}/$sys"
   if out=$("$SYSGEN" -o "$OUT/$sys" "tests/vmm/$sys.yaml" 2>&1) && [ -s "$OUT/$sys/loader.img" ]; then

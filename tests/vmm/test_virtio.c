@@ -196,6 +196,24 @@ static void test_identity(void **state)
     assert_int_equal(v, 0);
 }
 
+static void test_empty_transport(void **state)
+{
+    (void)state;
+    con.dev.ops = &virtio_empty_ops;
+    assert_int_equal(rd(0x000), 0x74726976);
+    assert_int_equal(rd(0x004), 2);
+    assert_int_equal(rd(0x008), 0);
+    wr(0x030, 0);
+    assert_int_equal(rd(0x034), 0);
+    wr(0x044, 1);
+    assert_int_equal(rd(0x044), 0);
+    wr(0x050, 0); // nothing to notify
+    uint64_t v = 1;
+    virtio_mmio_access(&con.dev, 0x100, 4, false, &v);
+    assert_int_equal(v, 0);
+    assert_int_equal(injected, 0);
+}
+
 static void test_features(void **state)
 {
     (void)state;
@@ -452,6 +470,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_transport, setup, teardown),
         cmocka_unit_test_setup_teardown(test_features, setup, teardown),
         cmocka_unit_test(test_bad_queue_setup),
         cmocka_unit_test_setup_teardown(test_transmit, setup, teardown),
