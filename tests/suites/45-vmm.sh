@@ -22,10 +22,10 @@ if ! flock -w 1800 9; then
   not_ok "vmm: another run of this suite holds $OUT/.lock"; exit 1
 fi
 
-if out=$(make --no-print-directory BUILD="$BUILD" sysgen vmm guest 2>&1); then
-  ok "vmm: make sysgen vmm guest"
+if out=$(make --no-print-directory BUILD="$BUILD" sysgen runtime vmm guest 2>&1); then
+  ok "vmm: make sysgen runtime vmm guest"
 else
-  not_ok "vmm: make sysgen vmm guest"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
+  not_ok "vmm: make sysgen runtime vmm guest"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
   exit 1
 fi
 check "vmm: $BUILD/runtime/vmm.elf is an aarch64 ELF" \
