@@ -223,8 +223,14 @@ def two_guests_abort(args):
             r.not_ok("linux0's VMM saw nothing of it")
         else:
             r.ok("linux0's VMM saw nothing of it")
+        # Input for the stopped guest is dropped by its VMM; nothing stalls.
+        r.child.sendline("echo lost-$((5*5))")
         if r.switch(0, "linux0"):
             r.ask("linux0", 7, 7)
+        if re.search(r"(?m)^\[linux1\] lost-25", r.log):
+            r.not_ok("the stopped linux1 ran nothing more")
+        else:
+            r.ok("the stopped linux1 ran nothing more")
     finally:
         r.finish()
     return r
