@@ -5,7 +5,8 @@
 //
 // client0 and client1 each read their partition's boot sector, write and
 // read back 8 sectors, then send requests blk_virt must refuse: past the
-// partition, and garbage descriptors (bad offset, length, op).  client2's
+// partition, and garbage descriptors (bad offset, length, op), and last a
+// burst: a full ring of writes, then of reads, answered in any order.  client2's
 // config disagrees with the MBR: all it gets is SG_BLK_ENODEV.  Each
 // mismatch prints a FAIL line; client0 ends the run once all three are done.
 #include <microkit.h>
@@ -50,6 +51,8 @@ static const char *const status_names[] = {"ok",           "io error",  "invalid
 static struct sg_blk_end blk;
 static volatile uint8_t *data;
 static unsigned me, step, failures, done;
+static unsigned burst_sent, burst_got; // of the current burst phase
+static uint32_t burst_seen;            // bit k: answer to burst request k
 
 static const char *status_name(uint16_t s)
 {
@@ -136,8 +139,73 @@ static void check_read_back(void)
     sg_printf("%s: wrote 8 sectors at %u and read them back identical\n", microkit_name, WR_SECTOR);
 }
 
+static uint8_t burst_byte(uint64_t sector, unsigned i)
+{
+    return (uint8_t)(sector * 31 + i * 7 + (i >> 8) + me * 101);
+}
+
+// A whole ring of requests at once: op 2 (write) or 1 (read).  Answers
+// may come back in any order; ids say which is which.
+static void burst(uint16_t op)
+{
+    uint64_t len = (uint64_t)BLK_TEST_BURST_N * BLK_TEST_BURST_COUNT * SG_BLK_SECTOR;
+    for (uint64_t i = 0; i < len; i++)
+        data[i] = op == SG_BLK_OP_WRITE
+                      ? burst_byte(BLK_TEST_BURST_SECTOR + i / SG_BLK_SECTOR, i % SG_BLK_SECTOR)
+                      : 0;
+    burst_got = burst_seen = 0;
+    for (burst_sent = 0; burst_sent < BLK_TEST_BURST_N; burst_sent++) {
+        uint32_t k = burst_sent;
+        struct sg_blk_desc d = {.id = 2000 * op + k,
+                                .op = op,
+                                .count = BLK_TEST_BURST_COUNT,
+                                .sector = BLK_TEST_BURST_SECTOR + k * BLK_TEST_BURST_COUNT,
+                                .offset = (uint64_t)k * BLK_TEST_BURST_COUNT * SG_BLK_SECTOR};
+        if (!bq_cli_request(&blk, &d)) {
+            fail("burst: request ring full");
+            break;
+        }
+    }
+    microkit_notify(BLK_TEST_CH_BLK);
+}
+
+static void burst_response(const struct sg_blk_desc *r)
+{
+    uint16_t op = r->id >= 4000 ? SG_BLK_OP_WRITE : SG_BLK_OP_READ;
+    uint32_t k = r->id - 2000 * op;
+    if (r->id < 2000 || k >= BLK_TEST_BURST_N || (burst_seen & (1u << k)) || r->op != op) {
+        fail("burst: unexpected or repeated answer");
+        return;
+    }
+    burst_seen |= 1u << k;
+    if (r->status != SG_BLK_OK)
+        sg_printf("%s: FAIL: burst request %u -> %s\n", microkit_name, k, status_name(r->status));
+    failures += r->status != SG_BLK_OK;
+    if (++burst_got < burst_sent)
+        return;
+    if (op == SG_BLK_OP_WRITE) {
+        burst(SG_BLK_OP_READ);
+        return;
+    }
+    uint64_t len = (uint64_t)BLK_TEST_BURST_N * BLK_TEST_BURST_COUNT * SG_BLK_SECTOR;
+    for (uint64_t i = 0; i < len; i++)
+        if (data[i] != burst_byte(BLK_TEST_BURST_SECTOR + i / SG_BLK_SECTOR, i % SG_BLK_SECTOR)) {
+            fail("burst: read-back differs from what was written");
+            finish();
+            return;
+        }
+    sg_printf("%s: burst of %u writes then %u reads of %u KiB at once: data identical\n",
+              microkit_name, BLK_TEST_BURST_N, BLK_TEST_BURST_N,
+              BLK_TEST_BURST_COUNT * SG_BLK_SECTOR / 1024);
+    finish();
+}
+
 static void response(const struct sg_blk_desc *r)
 {
+    if (step >= NSTEPS) {
+        burst_response(r);
+        return;
+    }
     const struct step *s = &steps[step];
     if (r->id != 1000 + step) {
         fail("response to a request not sent");
@@ -164,7 +232,7 @@ static void response(const struct sg_blk_desc *r)
     if (++step < NSTEPS)
         send(step);
     else
-        finish();
+        burst(SG_BLK_OP_WRITE);
 }
 
 void notified(microkit_channel ch)

@@ -8,7 +8,8 @@
 //
 // client0 and client1 get partitions 1 and 2 of tests/blk/disk.yaml's
 // disk; client2 claims partition 1 at the wrong start, which blk_virt must
-// refuse.  The addresses match what sysgen gives the block class on QEMU:
+// refuse.  The driver's data region is smaller than sysgen's 2 MiB so that
+// the clients' bursts exhaust blk_virt's bounce space.  The addresses match what sysgen gives the block class on QEMU:
 // with one virtio device, QEMU puts it in the last transport slot (31),
 // registers 0x0a003e00, INTID 79.
 // Usage: blk_link OUT COMPONENTS
@@ -25,7 +26,7 @@
 #define DISK_PAGE     0x0a003000ull
 #define DISK_REGS     0x0a003e00ull
 #define DISK_IRQ      79
-#define DRV_DATA      0x200000ull
+#define DRV_DATA      0x80000ull // small: 448 KiB of bounce space, bursts must wait
 #define DRV_DATA_PHYS 0x70000000ull // fixed: the driver gives it to the device for DMA
 #define DISK_PART1    0x100000ull   // tests/blk/disk.yaml: 1 MiB aligned, 2 MiB each
 #define PART_SIZE     ((uint64_t)BLK_TEST_PART_SECTORS * SG_BLK_SECTOR)
@@ -87,7 +88,7 @@ int main(int argc, char **argv)
         sb_printf(&s,
                   "        <map mr=\"c%d_q\" vaddr=\"0x%x\" perms=\"rw\" />\n"
                   "        <map mr=\"c%d_d\" vaddr=\"0x%x\" perms=\"rw\" />\n",
-                  i, 0x20400000 + i * 0x100000, i, 0x20410000 + i * 0x100000);
+                  i, 0x20400000 + i * 0x200000, i, 0x20500000 + i * 0x200000);
     sb_puts(&s, "    </protection_domain>\n");
     for (int i = 0; i < BLK_TEST_CLIENTS; i++)
         sb_printf(&s,
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
                   "        <program_image path=\"tests/blk_client.elf\" />\n"
                   "        <map mr=\"c%d_q\" vaddr=\"0x10000000\" perms=\"rw\" "
                   "setvar_vaddr=\"blk_queue\" />\n"
-                  "        <map mr=\"c%d_d\" vaddr=\"0x10010000\" perms=\"rw\" "
+                  "        <map mr=\"c%d_d\" vaddr=\"0x10100000\" perms=\"rw\" "
                   "setvar_vaddr=\"blk_data\" />\n"
                   "    </protection_domain>\n",
                   i, 100 - i, i, i);
@@ -124,7 +125,7 @@ int main(int argc, char **argv)
     virt.num_clients = BLK_TEST_CLIENTS;
     for (uint32_t i = 0; i < BLK_TEST_CLIENTS; i++) {
         struct sysgen_blk_client *c = &virt.clients[i];
-        c->conn = conn(0x20400000 + i * 0x100000, 0x20410000 + i * 0x100000, BLK_TEST_CLIENT_DATA,
+        c->conn = conn(0x20400000 + i * 0x200000, 0x20500000 + i * 0x200000, BLK_TEST_CLIENT_DATA,
                        0, 1 + i);
         c->partition = i == 1 ? 2 : 1;
         c->start = DISK_PART1 + (i == 1 ? PART_SIZE : 0);
