@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // A block test client: talks to blk_virt through its queue the way a
-// VMM's virtio-blk device will, one request at a time (virtio-blk does not
-// order requests in flight, and the write must land before the read-back).
+// VMM's virtio-blk device will.  The checks go one request at a time
+// (requests in flight are not ordered, and a write must land before its
+// read-back); the burst at the end puts a whole ring in flight.
 //
 // client0 and client1 each read their partition's boot sector, write and
 // read back 8 sectors, then send requests blk_virt must refuse: past the
-// partition, and garbage descriptors (bad offset, length, op), and last a
-// burst: a full ring of writes, then of reads, answered in any order.  client2's
-// config disagrees with the MBR: all it gets is SG_BLK_ENODEV.  Each
-// mismatch prints a FAIL line; client0 ends the run once all three are done.
+// partition and garbage descriptors (bad offset, length, op); last, a
+// burst: a full ring of writes, then of reads, answered in any order.
+// client2's config disagrees with the MBR: all it gets is SG_BLK_ENODEV;
+// then it breaks its ring indices.  Each mismatch prints a FAIL line;
+// client0 ends the run once all three are done.
 #include <microkit.h>
 #include <sysgen/blk_queue.h>
 
@@ -215,6 +217,10 @@ static void response(const struct sg_blk_desc *r)
         sg_printf("%s: %s -> %s\n", microkit_name, s->what, status_name(r->status));
         if (r->status != SG_BLK_ENODEV)
             fail("a refused client was served");
+        // Now misbehave: claim 1000 requests in a 32-entry ring.  blk_virt
+        // (higher priority, so at once) must drop us, not read garbage.
+        blk.q->req_idx.tail = blk.own_req + 1000;
+        microkit_notify(BLK_TEST_CH_BLK);
         finish();
         return;
     }

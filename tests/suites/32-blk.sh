@@ -85,6 +85,8 @@ rt_expect blk "garbage descriptors (offset, length, op) get 'invalid'" \
 rt_expect blk "flush works, and clients are still served after their bad requests" \
   '^client0: flush -> ok$' '^client0: read sector 0 again -> ok$' \
   '^client1: read sector 0 again -> ok$'
+rt_expect blk "a client that breaks its ring indices is dropped, logged" \
+  '^blk_virt: client 2 broke its request ring; dropping it$'
 rt_expect blk "a full ring of 32 KiB writes, then of reads, from both clients at once: data identical" \
   '^client0: burst of 32 writes then 32 reads of 32 KiB at once: data identical$' \
   '^client1: burst of 32 writes then 32 reads of 32 KiB at once: data identical$'
