@@ -15,7 +15,7 @@ __attribute__((section(".sysgen_config"))) struct sysgen_vmm_config config;
 
 #define BOOT_VCPU        0
 #define MAX_SLOTS        4           // console, block, net, vsock
-#define MAX_WARNINGS     16          // per device, then the guest is ignored
+#define MAX_WARNINGS     16          // logged per device; later ones are not
 #define ARM64_MAGIC      0x644d5241u // "ARM\x64" at offset 0x38 of an Image
 #define FDT_MAGIC        0xd00dfeedu
 #define FDT_MAX_SIZE     0x200000u // booting.rst: the DTB must not exceed 2 MiB
@@ -300,8 +300,12 @@ static bool guest_abort(microkit_child vcpu, uint64_t esr, uint64_t ipa, uint64_
     struct slot *s = slot_at(ipa);
     struct sg_mmio m;
     if (s && ec == EC_DABT_LOW && !(esr & ESR_S1PTW)) {
-        if (sg_mmio_decode(esr, ipa, &m))
-            return emulate_mmio(vcpu, &m, s);
+        if (sg_mmio_decode(esr, ipa, &m)) {
+            if (emulate_mmio(vcpu, &m, s))
+                return true;
+            stop_guest("the kernel refused to read or write its vCPU registers");
+            return false;
+        }
         sg_printf("%s: guest %s: access to virtio %s at 0x%lx without syndrome (pc 0x%lx, esr "
                   "0x%lx)\n",
                   microkit_name, guest, s->dev->name, ipa, pc, esr);
