@@ -13,7 +13,7 @@ BLK_PD_LINK = $(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $< $(RT_
 
 .PHONY: blk
 all: blk
-blk: $(BLK_ELFS) $(BLK_TEST_ELFS) $(BUILD)/tests/blk/blk_link
+blk: $(BLK_ELFS) $(BLK_TEST_ELFS) $(BUILD)/tests/blk/blk_link $(BUILD)/tests/blk/test_blk_queue
 
 $(RT_OUT)/blk_driver_virtio.elf: $(RT_OUT)/obj/drivers/blk/virtio_blk.o $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
 	$(BLK_PD_LINK)
@@ -29,5 +29,11 @@ $(RT_OUT)/tests/blk_client.elf: $(RT_OUT)/obj/tests/blk/blk_client.o $(RT_OUT)/l
 $(BUILD)/tests/blk/blk_link: tests/blk/blk_link.c tests/blk/blk_test.h $(BUILD)/lib/libsysgen.a
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/lib/libsysgen.a $(HOST_LIBS)
+
+# Host tests of the queue format (cmocka) under ASan and UBSan.
+$(BUILD)/tests/blk/test_blk_queue: tests/blk/test_blk_queue.c runtime/include/sysgen/blk_queue.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer -o $@ $< -lcmocka
 
 .SECONDARY: $(BLK_OBJS)

@@ -36,6 +36,10 @@ pattern() {
   yes "blk test line from client$1, written through blk_virt and virtio" | head -n 64
 }
 
+# -- the queue format on the host (cmocka, ASan, UBSan) ------------------------
+check "blk: queue format: range checks at their edges, round trip, hostile indices (host test)" \
+  "${BLK_QUEUE_TEST:-build/tests/blk/test_blk_queue}"
+
 # -- the disk, made by sysgen ---------------------------------------------------
 rm -rf "$DISK_DIR" "$RT_OUT/sys"
 if out=$("$SYSGEN" --no-image -o "$DISK_DIR" tests/blk/disk.yaml 2>&1) && [ -s "$DISK_DIR/disk.img" ]; then
