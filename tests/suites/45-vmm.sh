@@ -60,6 +60,25 @@ for sys in one_guest two_guests hostile_guest; do
 done
 [ "$fail" -eq 0 ] || exit 1
 
+# A VMM without a config (hand-written SDF, nothing patched) starts no guest.
+# The system then idles, so the run is stopped once the line is there.
+log=$OUT/no_config.log
+timeout 60 "$SYSGEN" --sdf tests/vmm/no_config.system -o "$OUT/no_config" --run-qemu \
+  </dev/null >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 60); do
+  grep -q "^vmm_bare: bad config" "$log" && break
+  sleep 0.5
+done
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+if grep -q "^vmm_bare: bad config (magic 0x0 version 0 kind 0 size 0, want kind 10 size 1464)" "$log" &&
+   ! grep -q "starting vcpu" "$log"; then
+  ok "vmm: without a sysgen config the VMM refuses to start its guest, and says why"
+else
+  not_ok "vmm: without a sysgen config the VMM refuses to start its guest, and says why"
+  sed 's/^/#   /' "$log"
+fi
+
 # Every QEMU run is bounded: --limit seconds per run (timeout(1)), --timeout
 # per awaited console line.
 timeout 1500 "$PY" tests/vmm/vmm_test.py --sysgen "$SYSGEN" --out "$OUT" --timeout 120 --limit 400
