@@ -47,6 +47,7 @@ $(SYSGEN): $(BUILD)/obj/sysgen/main.o $(BUILD)/lib/libsysgen.a
 -include guest/guest.mk
 -include vmm/vmm.mk
 -include drivers/blk/blk.mk
+-include drivers/net/net.mk
 -include tests/unit/unit.mk
 -include tests/fuzz/fuzz.mk
 
