@@ -63,6 +63,13 @@ char **qemu_argv(const struct qemu_run *r)
         free(drive);
         free(dev);
     }
+    // Without a disk, a placeholder takes the disk's slot so the NIC still
+    // lands where the board data (and so the net driver) expects it.
+    if (r->nic && b->net.qemu_device && !(r->disk && b->block.qemu_device) &&
+        b->block.qemu_device) {
+        add(&a, "-device");
+        add(&a, "virtio-rng-device");
+    }
     if (r->nic && b->net.qemu_device) {
         char *dev = xasprintf("%s,netdev=net", b->net.qemu_device);
         add(&a, "-netdev");

@@ -28,6 +28,22 @@ static void qemu_board_with_disk_and_nic(void **state)
     board_free(b);
 }
 
+static void nic_without_disk_keeps_its_slot(void **state)
+{
+    (void)state;
+    diag_reset();
+    struct board *b = board_load(SYSGEN_DATA_DIR, "qemu_virt_aarch64", (struct pos){"t", 1, 1});
+    char **argv = qemu_argv(&(struct qemu_run){b, "loader.img", NULL, true});
+    char *line = qemu_command_line(argv);
+    // QEMU fills virtio-mmio slots from the top: something must take the
+    // disk's slot (31) for the NIC to land in slot 30, where the board says.
+    assert_non_null(strstr(line, " -device virtio-rng-device -netdev user,id=net -device "
+                                 "virtio-net-device,netdev=net "));
+    free(line);
+    qemu_argv_free(argv);
+    board_free(b);
+}
+
 static void odd_paths_are_quoted(void **state)
 {
     (void)state;
@@ -52,6 +68,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(qemu_board_with_disk_and_nic),
+        cmocka_unit_test(nic_without_disk_keeps_its_slot),
         cmocka_unit_test(odd_paths_are_quoted),
         cmocka_unit_test(hardware_board_does_not_run),
     };
