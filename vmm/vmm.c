@@ -7,6 +7,7 @@
 #include <microkit.h>
 #include <sysgen/config.h>
 #include <sysgen/mmio.h>
+#include "blk.h"
 #include "console.h"
 #include "guest_mem.h"
 #include "virtio_mmio.h"
@@ -43,6 +44,7 @@ struct slot {
 static struct slot slots[MAX_SLOTS];
 static unsigned nslots;
 static struct console con;
+static struct blk blk;
 static struct virtio_dev empty[MAX_SLOTS];
 static unsigned warnings[MAX_SLOTS + 1];
 
@@ -50,7 +52,7 @@ static unsigned warnings[MAX_SLOTS + 1];
 
 static void warn(struct virtio_dev *d, const char *what, uint64_t value)
 {
-    unsigned i = d == &con.dev ? MAX_SLOTS : (unsigned)(d - empty);
+    unsigned i = d == &con.dev ? MAX_SLOTS : d == &blk.dev ? 1 : (unsigned)(d - empty);
     if (i > MAX_SLOTS || warnings[i] > MAX_WARNINGS)
         return;
     if (warnings[i]++ == MAX_WARNINGS)
@@ -76,13 +78,28 @@ static void kick_tx(struct console *c)
     microkit_notify(config.console_tx.ch);
 }
 
+static void kick_blk(struct blk *b)
+{
+    (void)b;
+    microkit_notify(config.block_conn.ch);
+}
+
 // Stop every vCPU of the guest and leave it stopped: its devices and
 // inputs are dropped from now on.  Nothing else in the system is touched.
-static void stop_guest(const char *why)
+static void halt_guest(void)
 {
     for (uint32_t i = 0; i < config.num_vcpus; i++)
         microkit_vcpu_stop(i);
     running = false;
+    // Devices as after a reset: nothing more is taken from the guest's
+    // queues, and answers still on their way go nowhere.
+    for (unsigned i = 0; i < nslots; i++)
+        virtio_init(slots[i].dev);
+}
+
+static void stop_guest(const char *why)
+{
+    halt_guest();
     sg_printf("%s: guest %s stopped: %s\n", microkit_name, guest, why);
 }
 
@@ -205,7 +222,7 @@ static bool config_ok(void)
     if (config.initrd_size && !gpa_to_va(&ram, config.initrd_gpa, config.initrd_size))
         return bad("initrd outside guest RAM");
 
-    // Devices.  Only the console is emulated; the other slots sysgen may
+    // Devices: console and block are emulated; the other slots sysgen may
     // have put in the guest's device tree appear as empty transports.
     const struct sysgen_virtio_slot *s[MAX_SLOTS] = {&config.console, &config.block, &config.net,
                                                      &config.vsock};
@@ -222,6 +239,17 @@ static bool config_ok(void)
             con.kick_tx = kick_tx;
             con.dev.priv = &con;
             add_slot(s[i], &con.dev, &console_ops, names[i]);
+        } else if (i == 1) {
+            const struct sysgen_conn *c = &config.block_conn;
+            if (c->ch > SYSGEN_MAX_CHANNEL_ID ||
+                (config.console.present &&
+                 (c->ch == config.console_tx.ch || c->ch == config.console_rx.ch)) ||
+                !blk_setup(&blk, (volatile void *)c->queue_vaddr, c->queue_size,
+                           (uint8_t *)c->data_vaddr, c->data_size, config.block_capacity))
+                return bad("block connection");
+            blk.kick = kick_blk;
+            blk.dev.priv = &blk;
+            add_slot(s[i], &blk.dev, &blk_ops, names[i]);
         } else {
             sg_printf("%s: guest %s: virtio %s is not emulated yet: an empty transport at 0x%lx\n",
                       microkit_name, guest, names[i], s[i]->gpa);
@@ -255,6 +283,10 @@ void init(void)
 
 void notified(microkit_channel ch)
 {
+    if (config.block.present && blk.end.q && ch == config.block_conn.ch) {
+        blk_responses(&blk); // answers for a stopped guest go nowhere
+        return;
+    }
     if (!config.console.present || ch != config.console_rx.ch || !con.rx.q)
         return;
     if (!running) { // a stopped guest takes no input: drop it
@@ -340,9 +372,7 @@ bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *rep
         return guest_abort(child, esr, addr, pc);
     case SG_FAULT_VCPU_OFF:
         if ((uint32_t)addr == PSCI_SYSTEM_OFF) {
-            for (uint32_t i = 0; i < config.num_vcpus; i++)
-                microkit_vcpu_stop(i);
-            running = false;
+            halt_guest();
             sg_printf("%s: guest %s powered off\n", microkit_name, guest);
         } else {
             // The kernel does not reload preloaded images, and the one in

@@ -15,13 +15,14 @@ $(RT_OUT)/vmm.elf: $(VMM_OBJS) $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
 
 .SECONDARY: $(VMM_OBJS)
 
-# Host tests of the transport, virtqueues and console (tests/vmm/test_virtio.c,
-# cmocka) under ASan and UBSan: the same sources, compiled for the host.
-VMM_HOST_SRCS := vmm/virtq.c vmm/virtio_mmio.c vmm/console.c
+# Host tests of the transport, virtqueues, console and block device
+# (tests/vmm/test_*.c, cmocka) under ASan and UBSan: the same sources,
+# compiled for the host.
+VMM_HOST_SRCS := vmm/virtq.c vmm/virtio_mmio.c vmm/console.c vmm/blk.c
+VMM_UNIT_BINS := $(BUILD)/tests/vmm/test_virtio $(BUILD)/tests/vmm/test_blk
 .PHONY: vmm-unit-tests
-vmm-unit-tests: $(BUILD)/tests/vmm/test_virtio
-$(BUILD)/tests/vmm/test_virtio: tests/vmm/test_virtio.c $(VMM_HOST_SRCS) $(wildcard vmm/*.h)
+vmm-unit-tests: $(VMM_UNIT_BINS)
+$(VMM_UNIT_BINS): $(BUILD)/tests/vmm/%: tests/vmm/%.c $(VMM_HOST_SRCS) $(wildcard vmm/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -Wno-missing-prototypes -Ivmm -fsanitize=address,undefined \
-	    -fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ tests/vmm/test_virtio.c \
-	    $(VMM_HOST_SRCS) -lcmocka
+	    -fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $< $(VMM_HOST_SRCS) -lcmocka

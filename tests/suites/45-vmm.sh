@@ -33,16 +33,18 @@ check "vmm: $BUILD/runtime/vmm.elf is an aarch64 ELF" \
 check "vmm: qemu-system-aarch64 present" command -v qemu-system-aarch64
 check "vmm: python3-pexpect present" "$PY" -c 'import pexpect'
 
-# Host tests of the transport, virtqueues and console against a hostile
-# driver (cmocka, ASan, UBSan): one TAP line per test.
+# Host tests of the transport, virtqueues, console and block device against
+# a hostile driver (cmocka, ASan, UBSan): one TAP line per test.
 if out=$(make --no-print-directory BUILD="$BUILD" vmm-unit-tests 2>&1); then
-  if out=$("$BUILD/tests/vmm/test_virtio" 2>&1); then rc=0; else rc=$?; fi
-  printf '%s\n' "$out" | sed -n 's/^\[ *OK *\] \(.*\)/ok - vmm unit: \1/p; s/^\[ *FAILED *\] \(test_.*\)/not ok - vmm unit: \1/p'
-  if [ "$rc" -ne 0 ]; then
-    not_ok "vmm unit: test_virtio exits 0 (exit $rc)"; printf '%s\n' "$out" | sed 's/^/#   /'
-  fi
+  for t in test_virtio test_blk; do
+    if out=$("$BUILD/tests/vmm/$t" 2>&1); then rc=0; else rc=$?; fi
+    printf '%s\n' "$out" | sed -n "s/^\[ *OK *\] \(.*\)/ok - vmm unit: $t: \1/p; s/^\[ *FAILED *\] \(test_.*\)/not ok - vmm unit: $t: \1/p"
+    if [ "$rc" -ne 0 ]; then
+      not_ok "vmm unit: $t exits 0 (exit $rc)"; printf '%s\n' "$out" | sed 's/^/#   /'
+    fi
+  done
 else
-  not_ok "vmm unit: build test_virtio"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
+  not_ok "vmm unit: build the host tests"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
 fi
 
 check "vmm: the JSON schema accepts tests/vmm/*.yaml" \

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// virtio-blk (virtio 1.2 §5.2) over the block queue to blk_virt.
+//
+// A request is a descriptor chain read as two byte streams, whatever its
+// layout (VERSION_1 implies ANY_LAYOUT): the device-readable stream is the
+// 16-byte header (type, reserved, sector) followed, for a write, by the
+// data; the device-writable stream is, for a read, the data, and in every
+// case ends with the status byte.  Data goes through one slot of the block
+// connection's data region per request in flight: copied in before a
+// write, copied out after a read.  Everything about the request is checked
+// before anything is sent: data a whole number of sectors, at most one
+// slot, inside the partition (blk_virt checks the range again).
+#include "blk.h"
+
+#define VIRTIO_BLK_F_SIZE_MAX (1ull << 1)
+#define VIRTIO_BLK_F_SEG_MAX  (1ull << 2)
+#define VIRTIO_BLK_F_FLUSH    (1ull << 9)
+
+#define VIRTIO_BLK_T_IN     0
+#define VIRTIO_BLK_T_OUT    1
+#define VIRTIO_BLK_T_FLUSH  4
+#define VIRTIO_BLK_T_GET_ID 8
+
+#define VIRTIO_BLK_S_OK     0
+#define VIRTIO_BLK_S_IOERR  1
+#define VIRTIO_BLK_S_UNSUPP 2
+
+#define HDR_LEN 16
+#define REQQ    0
+
+static struct virtq_chain chain;
+
+static struct blk *blk_of(struct virtio_dev *d)
+{
+    return (struct blk *)d->priv;
+}
+
+bool blk_setup(struct blk *b, volatile void *queue, uint64_t queue_size, uint8_t *data,
+               uint64_t data_size, uint64_t capacity_bytes)
+{
+    if (!queue || queue_size < sizeof(struct sg_blk_queue) || !data || data_size < BLK_SLOT_SIZE ||
+        (capacity_bytes % SG_BLK_SECTOR))
+        return false;
+    b->end.q = queue;
+    b->end.own_req = b->end.q->req_idx.tail;   // start where the ring is
+    b->end.own_resp = b->end.q->resp_idx.head; // (zero on a fresh system)
+    b->data = data;
+    b->nslots = data_size / BLK_SLOT_SIZE;
+    if (b->nslots > SG_BLK_RING_SIZE)
+        b->nslots = SG_BLK_RING_SIZE;
+    b->capacity = capacity_bytes / SG_BLK_SECTOR;
+    for (unsigned i = 0; i < SG_BLK_RING_SIZE; i++)
+        b->req[i].busy = b->req[i].orphan = false;
+    return true;
+}
+
+// Copy between a stream of the chain's buffers (readable or writable ones)
+// and flat memory, starting `skip` bytes into the stream.
+static void stream_copy(const struct virtq_chain *c, bool writable, uint64_t skip, uint8_t *mem,
+                        uint64_t len, bool to_guest)
+{
+    for (unsigned i = 0; i < c->n && len; i++) {
+        const struct virtq_seg *s = &c->seg[i];
+        if (s->write != writable)
+            continue;
+        if (skip >= s->len) {
+            skip -= s->len;
+            continue;
+        }
+        uint64_t n = s->len - skip;
+        if (n > len)
+            n = len;
+        for (uint64_t k = 0; k < n; k++) {
+            if (to_guest)
+                s->va[skip + k] = mem[k];
+            else
+                mem[k] = s->va[skip + k];
+        }
+        mem += n;
+        len -= n;
+        skip = 0;
+    }
+}
+
+// The status byte: the last byte of the writable stream.
+static uint8_t *status_byte(const struct virtq_chain *c)
+{
+    for (unsigned i = c->n; i-- > 0;)
+        if (c->seg[i].write && c->seg[i].len)
+            return c->seg[i].va + c->seg[i].len - 1;
+    return 0;
+}
+
+static void finish(struct blk *b, uint16_t head, uint8_t *status, uint8_t s, uint32_t written)
+{
+    if (status)
+        *status = s;
+    virtq_push(&b->dev.vq[REQQ], head, written + (status ? 1 : 0));
+}
+
+// Take one chain and send it on, or complete it at once; false if there
+// is nothing to take or no room to send it.
+static bool take_one(struct blk *b, bool *sent, bool *done)
+{
+    struct virtio_dev *d = &b->dev;
+    unsigned slot = b->nslots;
+    for (unsigned i = 0; i < b->nslots; i++)
+        if (!b->req[i].busy) {
+            slot = i;
+            break;
+        }
+    if (slot == b->nslots || bq_cli_full(&b->end))
+        return false; // the queue waits until blk_virt answers
+    const char *why = 0;
+    int r = virtq_pop(&d->vq[REQQ], d->mem, &chain, &why);
+    if (r < 0)
+        virtio_needs_reset(d, why, REQQ);
+    if (r <= 0)
+        return false;
+    *done = true;
+    if (chain.bad) {
+        d->warn(d, chain.bad, chain.bad_addr);
+        virtq_push(&d->vq[REQQ], chain.head, 0);
+        return true;
+    }
+    uint64_t rlen = 0, wlen = 0;
+    unsigned wsegs = 0;
+    for (unsigned i = 0; i < chain.n; i++) {
+        if (chain.seg[i].write)
+            wlen += chain.seg[i].len, wsegs++;
+        else
+            rlen += chain.seg[i].len;
+    }
+    uint8_t *status = status_byte(&chain);
+    if (rlen < HDR_LEN || !status) {
+        d->warn(d, "request without header or status byte", chain.head);
+        virtq_push(&d->vq[REQQ], chain.head, 0);
+        return true;
+    }
+    uint8_t hdr[HDR_LEN];
+    stream_copy(&chain, false, 0, hdr, HDR_LEN, false);
+    uint32_t type =
+        (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 | (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
+    uint64_t sector = 0;
+    for (int i = 7; i >= 0; i--)
+        sector = sector << 8 | hdr[8 + i];
+    uint64_t len = type == VIRTIO_BLK_T_IN ? wlen - 1 : rlen - HDR_LEN;
+    struct sg_blk_desc q = {.id = slot, .sector = sector, .offset = (uint64_t)slot * BLK_SLOT_SIZE};
+    switch (type) {
+    case VIRTIO_BLK_T_IN:
+    case VIRTIO_BLK_T_OUT:
+        if (!len || len % SG_BLK_SECTOR || len > BLK_SLOT_SIZE ||
+            (type == VIRTIO_BLK_T_IN && wsegs > BLK_SEG_MAX + 1)) {
+            d->warn(d, "request length", len);
+            finish(b, chain.head, status, VIRTIO_BLK_S_IOERR, 0);
+            return true;
+        }
+        q.count = (uint32_t)(len / SG_BLK_SECTOR);
+        if (!bq_range_ok(sector, q.count, b->capacity)) {
+            d->warn(d, "sectors beyond the partition, from", sector);
+            finish(b, chain.head, status, VIRTIO_BLK_S_IOERR, 0);
+            return true;
+        }
+        q.op = type == VIRTIO_BLK_T_IN ? SG_BLK_OP_READ : SG_BLK_OP_WRITE;
+        if (type == VIRTIO_BLK_T_OUT)
+            stream_copy(&chain, false, HDR_LEN, b->data + q.offset, len, false);
+        break;
+    case VIRTIO_BLK_T_FLUSH:
+        q.op = SG_BLK_OP_FLUSH;
+        q.sector = 0;
+        len = 0;
+        break;
+    default: // GET_ID, DISCARD, ...: not offered or not supported
+        finish(b, chain.head, status, VIRTIO_BLK_S_UNSUPP, 0);
+        return true;
+    }
+    struct blk_req *rq = &b->req[slot];
+    rq->busy = true;
+    rq->orphan = false;
+    rq->head = chain.head;
+    rq->type = (uint16_t)type;
+    rq->len = (uint32_t)len;
+    rq->status = status;
+    rq->nseg = 0;
+    if (type == VIRTIO_BLK_T_IN) // keep where the data goes (not the status byte)
+        for (unsigned i = 0; i < chain.n; i++)
+            if (chain.seg[i].write)
+                rq->seg[rq->nseg++] = chain.seg[i];
+    bq_cli_request(&b->end, &q);
+    *sent = true;
+    *done = false;
+    return true;
+}
+
+static void take_requests(struct blk *b)
+{
+    bool sent = false, done = false, any_done = false;
+    while (virtio_running(&b->dev) && b->dev.vq[REQQ].ready && take_one(b, &sent, &done))
+        any_done |= done;
+    if (sent)
+        b->kick(b);
+    if (any_done)
+        virtio_used(&b->dev, REQQ);
+}
+
+void blk_responses(struct blk *b)
+{
+    struct sg_blk_desc r;
+    bool any = false;
+    while (bq_cli_response(&b->end, &r)) {
+        if (r.id >= b->nslots || !b->req[r.id].busy) {
+            b->dev.warn(&b->dev, "blk_virt answered an unknown request", r.id);
+            continue;
+        }
+        struct blk_req *rq = &b->req[r.id];
+        rq->busy = false;
+        if (rq->orphan || !virtio_running(&b->dev) || !b->dev.vq[REQQ].ready)
+            continue; // the driver reset the device meanwhile: drop the answer
+        uint8_t st = r.status == SG_BLK_OK ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+        uint32_t written = 0;
+        if (rq->type == VIRTIO_BLK_T_IN && st == VIRTIO_BLK_S_OK) {
+            // The data buffers, then the status byte, in the writable stream.
+            const uint8_t *src = b->data + (uint64_t)r.id * BLK_SLOT_SIZE;
+            uint32_t left = rq->len;
+            for (unsigned i = 0; i < rq->nseg && left; i++) {
+                uint32_t n = rq->seg[i].len < left ? rq->seg[i].len : left;
+                for (uint32_t k = 0; k < n; k++)
+                    rq->seg[i].va[k] = src[k];
+                src += n;
+                left -= n;
+            }
+            written = rq->len;
+        }
+        finish(b, rq->head, rq->status, st, written);
+        any = true;
+    }
+    if (any)
+        virtio_used(&b->dev, REQQ);
+    take_requests(b); // slots are free again
+}
+
+static void notify(struct virtio_dev *d, unsigned q)
+{
+    if (q == REQQ)
+        take_requests(blk_of(d));
+}
+
+// struct virtio_blk_config: capacity (le64), size_max, seg_max (le32).
+static uint64_t config_read(struct virtio_dev *d, uint32_t off, unsigned size)
+{
+    struct blk *b = blk_of(d);
+    uint8_t cfg[16];
+    uint64_t cap = b->capacity;
+    for (int i = 0; i < 8; i++)
+        cfg[i] = (uint8_t)(cap >> (8 * i));
+    for (int i = 0; i < 4; i++) {
+        cfg[8 + i] = (uint8_t)(BLK_SIZE_MAX >> (8 * i));
+        cfg[12 + i] = (uint8_t)(BLK_SEG_MAX >> (8 * i));
+    }
+    uint64_t v = 0;
+    for (unsigned i = size; i-- > 0;)
+        v = v << 8 | cfg[off + i];
+    return v;
+}
+
+// Requests in flight keep their slots until blk_virt answers, and the
+// answers go nowhere: the chains they belonged to are gone with the reset.
+static void reset(struct virtio_dev *d)
+{
+    struct blk *b = blk_of(d);
+    for (unsigned i = 0; i < b->nslots; i++)
+        if (b->req[i].busy)
+            b->req[i].orphan = true;
+}
+
+const struct virtio_dev_ops blk_ops = {
+    .device_id = VIRTIO_ID_BLOCK,
+    .features =
+        VIRTIO_F_VERSION_1 | VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_FLUSH,
+    .num_queues = 1,
+    .config_size = 16,
+    .notify = notify,
+    .config_read = config_read,
+    .reset = reset,
+};
