@@ -6,7 +6,8 @@
 # pexpect (tests/vmm/vmm_test.py): shells on virtio consoles, input
 # switching, output tags, poweroff, reset, a guest panic, a guest
 # touching unmapped memory and a guest programming its transport with bad
-# values, each affecting that guest alone.
+# values, each affecting that guest alone; and a guest's virtio-blk disk
+# (its partition of the board's disk), written and read back.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -22,10 +23,10 @@ if ! flock -w 1800 9; then
   not_ok "vmm: another run of this suite holds $OUT/.lock"; exit 1
 fi
 
-if out=$(make --no-print-directory BUILD="$BUILD" sysgen runtime vmm guest 2>&1); then
-  ok "vmm: make sysgen runtime vmm guest"
+if out=$(make --no-print-directory BUILD="$BUILD" sysgen runtime blk vmm guest 2>&1); then
+  ok "vmm: make sysgen runtime blk vmm guest"
 else
-  not_ok "vmm: make sysgen runtime vmm guest"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
+  not_ok "vmm: make sysgen runtime blk vmm guest"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
   exit 1
 fi
 check "vmm: $BUILD/runtime/vmm.elf is an aarch64 ELF" \
@@ -35,7 +36,7 @@ check "vmm: python3-pexpect present" "$PY" -c 'import pexpect'
 
 # Host tests of the transport, virtqueues, console and block device against
 # a hostile driver (cmocka, ASan, UBSan): one TAP line per test.
-if out=$(make --no-print-directory BUILD="$BUILD" vmm-unit-tests 2>&1); then
+if out=$(make --no-print-directory BUILD="$BUILD" vmm-test-tools 2>&1); then
   for t in test_virtio test_blk; do
     if out=$("$BUILD/tests/vmm/$t" 2>&1); then rc=0; else rc=$?; fi
     printf '%s\n' "$out" | sed -n "s/^\[ *OK *\] \(.*\)/ok - vmm unit: $t: \1/p; s/^\[ *FAILED *\] \(test_.*\)/not ok - vmm unit: $t: \1/p"
@@ -83,4 +84,6 @@ fi
 
 # Every QEMU run is bounded: --limit seconds per run (timeout(1)), --timeout
 # per awaited console line.
-timeout 1500 "$PY" tests/vmm/vmm_test.py --sysgen "$SYSGEN" --out "$OUT" --timeout 120 --limit 400
+check "vmm: mtools present (to look into disk.img)" command -v mtype
+timeout 1800 "$PY" tests/vmm/vmm_test.py --sysgen "$SYSGEN" --out "$OUT" --timeout 120 --limit 400 \
+  --plan-link "$BUILD/tests/vmm/plan_link" --components "$BUILD/runtime" --guest-dir "$BUILD/guest"

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Test glue for the VMM's virtio-blk: sysgen's YAML path leaves block
+// devices out of guests until every part of the class exists (check.c,
+// rule_device_ready), and the VMM is that last part.  This program runs
+// the same passes as `sysgen -o OUT SYSTEM.yaml` with --plan-all-devices'
+// layout (so the guest gets its block device, blk_driver and blk_virt),
+// links loader.img with every PD's config as sysgen does, and prints the
+// QEMU command that boots it with the disk attached.
+// Usage: plan_link SYSTEM.yaml OUT COMPONENTS GUEST_DIR
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "emit.h"
+#include "layout.h"
+#include "link.h"
+#include "output.h"
+#include "run_qemu.h"
+#include "strbuf.h"
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: plan_link SYSTEM.yaml OUT COMPONENTS GUEST_DIR\n");
+        return 2;
+    }
+    const char *yaml = argv[1], *dir = argv[2], *components = argv[3];
+    sysgen_paths.data_dir = ".";
+    sysgen_paths.guest_dir = argv[4];
+    plan_all_devices = true;
+    struct node *tree = load_yaml_file(yaml);
+    if (!tree) {
+        diag_flush(stderr);
+        return 1;
+    }
+    struct system *sys = check_system(yaml, tree);
+    if (diag_error_count() || !layout_system(sys)) {
+        diag_flush(stderr);
+        return 1;
+    }
+    struct output out = {0};
+    char real[PATH_MAX];
+    int rc = 1;
+    if (make_dirs(dir) && realpath(dir, real) && out_begin(&out, dir)) {
+        sys->sdf_dir = xasprintf("%s/generated", real);
+        if (emit_all(sys, &out)) {
+            struct link_pd_config *configs = xcalloc(sys->layout.npds, sizeof(*configs));
+            for (size_t i = 0; i < sys->layout.npds; i++)
+                configs[i] =
+                    (struct link_pd_config){sys->layout.pds[i]->name, sys->layout.pds[i]->config,
+                                            sys->layout.pds[i]->config_size};
+            char *sdf = xasprintf("%s/generated/system.sdf", out.stage);
+            rc = link_sdf_file_configs(sdf, components, out.stage, configs, sys->layout.npds);
+            free(sdf);
+            free(configs);
+        }
+        if (rc == 0 && !out_commit(&out))
+            rc = 1;
+        out_abort(&out);
+    }
+    diag_flush(stderr);
+    if (rc == 0) {
+        char *image = xasprintf("%s/loader.img", dir), *disk = xasprintf("%s/disk.img", dir);
+        rc = print_qemu_command(&(struct qemu_run){sys->board, image, disk, false});
+        free(image);
+        free(disk);
+    }
+    layout_free(&sys->layout);
+    system_free(sys);
+    return rc;
+}
