@@ -293,8 +293,8 @@ def hostile_guest(args):
 
 
 def blk_guest(args):
-    """virtio-blk: linux0's disk is partition data0 of the board's disk.
-    sysgen's YAML path does not give guests block devices yet, so
+    """virtio-blk: each guest's disk is its own partition of the board's
+    disk.  sysgen's YAML path does not give guests block devices yet, so
     plan_link (tests/vmm/plan_link.c) links the system the same way with
     them planned in, and prints the QEMU command (disk attached)."""
     out = os.path.join(args.out, "blk_guest")
@@ -304,45 +304,51 @@ def blk_guest(args):
     lines = p.stdout.strip().split("\n")
     r = Run(args, "blk_guest", lines[-1].split() if p.returncode == 0 else ["false"])
     if p.returncode != 0 or not lines[-1].startswith("qemu-system-aarch64 "):
-        r.not_ok("plan_link links tests/vmm/blk_guest.yaml with its block device", p.stdout)
+        r.not_ok("plan_link links tests/vmm/blk_guest.yaml with its block devices", p.stdout)
         r.finish()
         return r
-    r.ok("plan_link links tests/vmm/blk_guest.yaml with its block device")
+    r.ok("plan_link links tests/vmm/blk_guest.yaml with its block devices")
     try:
-        if not r.boot(["linux0"]):
+        if not r.boot(["linux0", "linux1"]):
             return r
-        r.child.sendline("cat /proc/partitions; mount | grep ' /mnt '; echo parts-$((1+1))")
-        if r.expect("the guest has /dev/vda, its partition's size (4 MiB)",
-                    tagged("linux0", r"\s*254\s+0\s+4096 vda"), 60):
-            r.expect("init mounted it (FAT) on /mnt",
-                     tagged("linux0", r"/dev/vda on /mnt type vfat \(rw[^\r\n]*"), 30)
-        r.child.sendline("echo hello-from-linux0 > /mnt/HELLO.TXT && "
-                         "dd if=/dev/urandom of=/mnt/BIG.BIN bs=1024 count=300 2>/dev/null && "
-                         "md5sum /mnt/BIG.BIN > /mnt/BIG.MD5 && sync && "
-                         "echo 3 > /proc/sys/vm/drop_caches && md5sum -c /mnt/BIG.MD5 && "
-                         "cat /mnt/HELLO.TXT && echo written-$((2+2))")
-        r.expect("300 KiB written, caches dropped, read back from the disk: same MD5",
-                 tagged("linux0", r"/mnt/BIG\.BIN: OK"), 120)
-        r.expect("... and the small file too", tagged("linux0", "written-4"), 30)
+        for i, g in enumerate(["linux0", "linux1"]):
+            if i and not r.switch(i, g):
+                return r
+            r.child.sendline("cat /proc/partitions; mount | grep ' /mnt '; echo parts-$((1+1))")
+            if r.expect("%s has /dev/vda, its partition's size (4 MiB)" % g,
+                        tagged(g, r"\s*254\s+0\s+4096 vda"), 60):
+                r.expect("%s's init mounted it (FAT) on /mnt" % g,
+                         tagged(g, r"/dev/vda on /mnt type vfat \(rw[^\r\n]*"), 30)
+            r.child.sendline("echo hello-from-%s > /mnt/%s.TXT && "
+                             "dd if=/dev/urandom of=/mnt/BIG.BIN bs=1024 count=300 2>/dev/null && "
+                             "md5sum /mnt/BIG.BIN > /mnt/BIG.MD5 && sync && "
+                             "echo 3 > /proc/sys/vm/drop_caches && md5sum -c /mnt/BIG.MD5 && "
+                             "ls /mnt && echo written-$((2+2))" % (g, g.upper()))
+            r.expect("%s: 300 KiB written, caches dropped, read back from disk: same MD5" % g,
+                     tagged(g, r"/mnt/BIG\.BIN: OK"), 120)
+            r.expect("%s: done" % g, tagged(g, "written-4"), 30)
         r.child.sendline("poweroff")
-        r.expect("poweroff: the VMM reports the guest powered off",
-                 r"vmm_linux0: guest linux0 powered off\r*\n", 60)
+        r.expect("linux1 powers off", r"vmm_linux1: guest linux1 powered off\r*\n", 60)
+        if r.switch(0, "linux0"):
+            r.child.sendline("poweroff")
+            r.expect("linux0 powers off", r"vmm_linux0: guest linux0 powered off\r*\n", 60)
     finally:
         r.finish()
-    # On the host: the files are in partition 1 (at 1 MiB), partition 2 is untouched.
+    # On the host: each guest's file is in its own partition, and only there.
     disk = os.path.join(out, "disk.img")
-    m = subprocess.run(["mtype", "-i", disk + "@@1M", "::HELLO.TXT"], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, universal_newlines=True)
-    if m.returncode == 0 and m.stdout.strip() == "hello-from-linux0":
-        r.ok("the host finds HELLO.TXT in partition data0 of disk.img (mtools)")
-    else:
-        r.not_ok("the host finds HELLO.TXT in partition data0 of disk.img (mtools)", m.stdout)
-    m = subprocess.run(["mdir", "-b", "-i", disk + "@@5M", "::"], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, universal_newlines=True)
-    if m.returncode == 0 and m.stdout.strip() == "":
-        r.ok("partition data1 (not the guest's) is untouched")
-    else:
-        r.not_ok("partition data1 (not the guest's) is untouched", m.stdout)
+    for g, at, other in (("linux0", "1M", "LINUX1"), ("linux1", "5M", "LINUX0")):
+        m = subprocess.run(["mtype", "-i", "%s@@%s" % (disk, at), "::%s.TXT" % g.upper()],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True)
+        d = subprocess.run(["mdir", "-b", "-i", "%s@@%s" % (disk, at), "::"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True)
+        what = "the host finds %s.TXT in %s's partition, and not the other guest's file" % (
+            g.upper(), g)
+        if m.stdout.strip() == "hello-from-%s" % g and other not in d.stdout:
+            r.ok(what)
+        else:
+            r.not_ok(what, m.stdout + d.stdout)
     return r
 
 
