@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// What every net component does first: check the config sysgen wrote into
+// its .sysgen_config section, and turn connections into ring ends.
+#ifndef DRIVERS_NET_CONFIG_H
+#define DRIVERS_NET_CONFIG_H
+
+#include <microkit.h>
+#include <sysgen/config.h>
+#include <sysgen/net_queue.h>
+
+static inline bool net_config_ok(const struct sysgen_config_header *h, uint16_t kind, uint32_t size)
+{
+    if (h->magic == SYSGEN_CONFIG_MAGIC && h->version == SYSGEN_CONFIG_VERSION && h->kind == kind &&
+        h->size == size)
+        return true;
+    sg_printf("%s: bad config (magic 0x%x version %u kind %u size %u, want kind %u size %u)\n",
+              microkit_name, h->magic, (unsigned)h->version, (unsigned)h->kind, h->size,
+              (unsigned)kind, size);
+    return false;
+}
+
+// Both rings of a connection, from one side.  `produce_active`: this side
+// fills the active ring (and so consumes the free ring).
+struct net_end {
+    struct sg_net_ring active, free;
+    volatile uint8_t *data;
+    uint64_t data_size;
+};
+
+// A usable connection: a queue page big enough for the rings and a data
+// region the 32-bit offsets can address.  The indices are not reset: the
+// peer may already have queued buffers (memory starts zero).
+static inline bool net_end(const struct sysgen_conn *c, struct net_end *e)
+{
+    if (!c->queue_vaddr || c->queue_size < sizeof(struct sg_net_queue) || !c->data_vaddr ||
+        c->data_size < SG_NET_MIN_FRAME || c->data_size > 0x100000000ull)
+        return false;
+    volatile struct sg_net_queue *q = (volatile struct sg_net_queue *)c->queue_vaddr;
+    e->active = sg_net_ring(q, true);
+    e->free = sg_net_ring(q, false);
+    e->data = (volatile uint8_t *)c->data_vaddr;
+    e->data_size = c->data_size;
+    return true;
+}
+
+// Copy a frame between shared regions (libmicrokit's memcpy, which copies
+// words when both ends are aligned: buffers are, frames start at them).
+// Whatever the peer does to the source meanwhile only changes the bytes
+// copied: every check is made on the destination copy, afterwards.
+static inline void net_copy_bytes(volatile uint8_t *dst, const volatile uint8_t *src, uint32_t n)
+{
+    __builtin_memcpy((void *)dst, (const void *)src, n);
+}
+
+#endif

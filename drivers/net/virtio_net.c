@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// virtio-net-mmio driver PD (virtio 1.x, version-2 transport: QEMU with
+// -global virtio-mmio.force-legacy=false).  It owns the NIC and two
+// connections: rx frames go to net_virt_rx, tx frames come from
+// net_virt_tx.  Who may see a frame is the virtualisers' business.
+//
+// Memory.  DMA needs physical addresses; this PD knows those of its two
+// data regions (data_paddr).  The rx region is the driver's: its rx
+// buffers are the SG_NET_BUF_SIZE pieces at its start (a pool of
+// sg_net_rx_bufs(), owned here and lent to net_virt_rx frame by frame),
+// and its last SG_NET_DRIVER_RESERVED bytes hold the virtqueues and the
+// virtio-net headers (struct dma).  The tx region is net_virt_tx's and
+// read-only here: the device only reads it.
+//
+// Every rx buffer and every tx slot is a fixed two-descriptor chain
+// (virtio-net header, frame), so a used-ring id names the buffer or the
+// slot, nothing is allocated at run time, and the frame itself never
+// shares a buffer with a header.
+#include "../blk/virtio_mmio.h"
+#include "net_config.h"
+
+__attribute__((section(".sysgen_config"))) struct sysgen_net_driver_config config;
+
+#define VIRTIO_ID_NET   1u
+#define VIRTIO_NET_F_MAC (1u << 5)
+#define RXQ             0u
+#define TXQ             1u
+#define QSIZE           256u // virtqueue entries we ask for (the device may offer fewer)
+#define MAX_SLOTS       (QSIZE / 2)
+
+struct vq_desc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags;
+    uint16_t next;
+};
+
+struct vq_used_elem {
+    uint32_t id;
+    uint32_t len;
+};
+
+// virtio 1.x always has the 12-byte header (num_buffers included).
+struct virtio_net_hdr {
+    uint8_t flags, gso_type;
+    uint16_t hdr_len, gso_size, csum_start, csum_offset, num_buffers;
+};
+_Static_assert(sizeof(struct virtio_net_hdr) == 12, "virtio-net header: 12 bytes");
+
+// One split virtqueue on three pages (alignments as the spec wants).
+struct vq {
+    struct vq_desc desc[QSIZE]; // 4 KiB
+    struct {
+        uint16_t flags, idx, ring[QSIZE], used_event;
+    } avail;
+    uint8_t pad1[4096 - 2 * (QSIZE + 3)];
+    struct {
+        uint16_t flags, idx;
+        struct vq_used_elem ring[QSIZE];
+        uint16_t avail_event;
+    } used;
+    uint8_t pad2[4096 - 8 * QSIZE - 8]; // the used ring is 8 * QSIZE + 8 bytes, padded
+};
+_Static_assert(sizeof(struct vq) == 3 * 4096, "virtqueue: three pages");
+_Static_assert(__builtin_offsetof(struct vq, used) == 8192, "used ring on its own page");
+
+struct dma {
+    struct vq q[2]; // rx, tx
+    struct virtio_net_hdr rx_hdr[MAX_SLOTS];
+    struct virtio_net_hdr tx_hdr; // all zero: no offloads; shared by every tx slot
+};
+_Static_assert(sizeof(struct dma) <= SG_NET_DRIVER_RESERVED, "virtqueues fit the reserved part");
+
+struct queue {
+    volatile struct vq *vq;
+    uint64_t paddr; // of vq
+    uint32_t size;
+    uint16_t last_used;
+};
+
+static volatile uint32_t *regs;
+static volatile struct dma *dma;
+static uint64_t dma_paddr, rx_paddr, tx_paddr, tx_size;
+static struct queue q[2];
+static uint32_t nbufs;              // rx pool
+static bool rx_at_virt[MAX_SLOTS];  // rx buffer i is lent to net_virt_rx
+static uint32_t ntx;                // tx slots
+static bool tx_busy[MAX_SLOTS];
+static struct sg_net_desc tx_req[MAX_SLOTS]; // what net_virt_tx sent, echoed on the free ring
+static uint32_t tx_inflight;
+static struct net_end rx, tx; // rx: we fill active; tx: we consume active
+static bool ready, dev_ok;
+
+static uint32_t rd(unsigned off)
+{
+    return regs[off / 4];
+}
+
+static void wr(unsigned off, uint32_t v)
+{
+    regs[off / 4] = v;
+}
+
+// Ring memory before the device hears of it: the device is another
+// observer of RAM, so a full-system barrier (virtio_wmb on virtio-mmio).
+static inline void dma_barrier(void)
+{
+    __asm__ volatile("dmb sy" ::: "memory");
+}
+
+static bool dev_fail(const char *why)
+{
+    sg_printf("%s: virtio-net at 0x%llx: %s; no frames will move\n", microkit_name,
+              (unsigned long long)config.nic.regs_paddr, why);
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_FAILED);
+    return false;
+}
+
+static bool queue_init(uint32_t n)
+{
+    struct queue *qu = &q[n];
+    wr(VIRTIO_MMIO_QUEUE_SEL, n);
+    if (rd(VIRTIO_MMIO_QUEUE_READY))
+        return false;
+    uint32_t max = rd(VIRTIO_MMIO_QUEUE_NUM_MAX);
+    if (max < 2)
+        return false;
+    qu->size = max < QSIZE ? max : QSIZE;
+    while (qu->size & (qu->size - 1)) // split virtqueues come in powers of two
+        qu->size &= qu->size - 1;
+    qu->vq = &dma->q[n];
+    qu->paddr = dma_paddr + n * sizeof(struct vq);
+    qu->last_used = 0;
+    wr(VIRTIO_MMIO_QUEUE_NUM, qu->size);
+    uint64_t d = qu->paddr + __builtin_offsetof(struct vq, desc);
+    uint64_t a = qu->paddr + __builtin_offsetof(struct vq, avail);
+    uint64_t u = qu->paddr + __builtin_offsetof(struct vq, used);
+    wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)d);
+    wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(d >> 32));
+    wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)a);
+    wr(VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (uint32_t)(a >> 32));
+    wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)u);
+    wr(VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (uint32_t)(u >> 32));
+    dma_barrier();
+    wr(VIRTIO_MMIO_QUEUE_READY, 1);
+    return true;
+}
+
+// The virtio 1.x initialisation sequence (spec 3.1.1): features
+// VERSION_1 and, if offered, MAC (read only, to log it); nothing else, so
+// no offloads, no mergeable buffers, no control queue.  QEMU's device then
+// stays promiscuous, which the rx virtualiser's routing needs: the
+// clients' MACs are not the NIC's.
+static bool dev_init(void)
+{
+    if (rd(VIRTIO_MMIO_MAGIC) != VIRTIO_MMIO_MAGIC_VALUE)
+        return dev_fail("no virtio-mmio magic");
+    if (rd(VIRTIO_MMIO_VERSION) != 2)
+        return dev_fail("not a version-2 transport (QEMU needs "
+                        "-global virtio-mmio.force-legacy=false)");
+    if (rd(VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_NET)
+        return dev_fail("no network device in this slot");
+    wr(VIRTIO_MMIO_STATUS, 0); // reset
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+    uint32_t lo = rd(VIRTIO_MMIO_DEVICE_FEATURES);
+    wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+    uint32_t hi = rd(VIRTIO_MMIO_DEVICE_FEATURES);
+    if (!(hi & VIRTIO_F_VERSION_1_HI))
+        return dev_fail("device does not offer VIRTIO_F_VERSION_1");
+    uint32_t want_lo = lo & VIRTIO_NET_F_MAC;
+    wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+    wr(VIRTIO_MMIO_DRIVER_FEATURES, want_lo);
+    wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+    wr(VIRTIO_MMIO_DRIVER_FEATURES, VIRTIO_F_VERSION_1_HI);
+    wr(VIRTIO_MMIO_STATUS,
+       VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+    if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
+        return dev_fail("device refused our features");
+
+    uint8_t mac[6] = {0};
+    if (want_lo & VIRTIO_NET_F_MAC) {
+        uint32_t gen;
+        do {
+            gen = rd(VIRTIO_MMIO_CONFIG_GENERATION);
+            for (unsigned i = 0; i < 6; i++)
+                mac[i] = ((volatile uint8_t *)regs)[VIRTIO_MMIO_CONFIG + i];
+        } while (gen != rd(VIRTIO_MMIO_CONFIG_GENERATION));
+    }
+
+    for (uint32_t i = 0; i < sizeof(struct dma); i++)
+        ((volatile uint8_t *)dma)[i] = 0;
+    if (!queue_init(RXQ) || !queue_init(TXQ))
+        return dev_fail("virtqueues not usable (live after reset, or under 2 entries)");
+    if (q[RXQ].size / 2 < nbufs)
+        nbufs = q[RXQ].size / 2;
+    ntx = q[TXQ].size / 2;
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+                               VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+    if (want_lo & VIRTIO_NET_F_MAC)
+        sg_printf("%s: virtio-net at 0x%llx: mac %x:%x:%x:%x:%x:%x, %u rx buffers, %u tx slots\n",
+                  microkit_name, (unsigned long long)config.nic.regs_paddr, mac[0], mac[1],
+                  mac[2], mac[3], mac[4], mac[5], nbufs, ntx);
+    else
+        sg_printf("%s: virtio-net at 0x%llx: no mac offered, %u rx buffers, %u tx slots\n",
+                  microkit_name, (unsigned long long)config.nic.regs_paddr, nbufs, ntx);
+    return true;
+}
+
+// Give rx buffer i to the device: descriptors 2i (header) and 2i+1 (frame).
+static void rx_post(uint32_t i)
+{
+    struct queue *qu = &q[RXQ];
+    volatile struct vq_desc *d = &qu->vq->desc[2 * i];
+    d[0].addr = dma_paddr + __builtin_offsetof(struct dma, rx_hdr) + i * sizeof(struct virtio_net_hdr);
+    d[0].len = sizeof(struct virtio_net_hdr);
+    d[0].flags = VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT;
+    d[0].next = (uint16_t)(2 * i + 1);
+    d[1].addr = rx_paddr + (uint64_t)i * SG_NET_BUF_SIZE;
+    d[1].len = SG_NET_BUF_SIZE;
+    d[1].flags = VIRTQ_DESC_F_WRITE;
+    d[1].next = 0;
+    rx_at_virt[i] = false;
+    uint16_t idx = qu->vq->avail.idx;
+    qu->vq->avail.ring[idx % qu->size] = (uint16_t)(2 * i);
+    dma_barrier(); // descriptors before the index
+    qu->vq->avail.idx = (uint16_t)(idx + 1);
+}
+
+void init(void)
+{
+    if (!net_config_ok(&config.header, SYSGEN_KIND_NET_DRIVER, sizeof(config)) ||
+        !net_end(&config.rx, &rx) || !net_end(&config.tx, &tx) || !config.nic.regs_vaddr ||
+        config.nic.regs_size < 0x200 || !config.rx.data_paddr || !config.tx.data_paddr ||
+        (config.rx.data_size & 0xfff) || (config.rx.data_paddr & 0xfff) ||
+        !sg_net_rx_bufs(config.rx.data_size)) {
+        sg_printf("%s: unusable config, driver stays idle\n", microkit_name);
+        return;
+    }
+    regs = (volatile uint32_t *)config.nic.regs_vaddr;
+    uint64_t usable = config.rx.data_size - SG_NET_DRIVER_RESERVED;
+    dma = (volatile struct dma *)(config.rx.data_vaddr + usable);
+    dma_paddr = config.rx.data_paddr + usable;
+    rx_paddr = config.rx.data_paddr;
+    tx_paddr = config.tx.data_paddr;
+    tx_size = config.tx.data_size;
+    nbufs = sg_net_rx_bufs(config.rx.data_size);
+    dev_ok = dev_init();
+    ready = true;
+    if (!dev_ok)
+        return;
+    for (uint32_t i = 0; i < nbufs; i++)
+        rx_post(i);
+    dma_barrier();
+    wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
+}
+
+// Frames the device wrote: lend each buffer to net_virt_rx (its active
+// ring has room for the whole pool).  A length the device got wrong puts
+// the buffer straight back.
+static bool rx_complete(void)
+{
+    struct queue *qu = &q[RXQ];
+    bool sent = false, reposted = false;
+    dma_barrier();
+    while (qu->last_used != qu->vq->used.idx) {
+        dma_barrier(); // the element after the index
+        struct vq_used_elem e = {qu->vq->used.ring[qu->last_used % qu->size].id,
+                                 qu->vq->used.ring[qu->last_used % qu->size].len};
+        qu->last_used++;
+        uint32_t i = e.id / 2;
+        if (e.id % 2 || i >= nbufs || rx_at_virt[i]) {
+            sg_printf("%s: device returned unknown rx descriptor %u\n", microkit_name, e.id);
+            continue;
+        }
+        uint32_t len = e.len - (uint32_t)sizeof(struct virtio_net_hdr);
+        struct sg_net_desc d = {i * SG_NET_BUF_SIZE, (uint16_t)len, SG_NET_OK};
+        if (e.len < sizeof(struct virtio_net_hdr) || !sg_net_len_ok(len) || !sg_net_put(&rx.active, &d)) {
+            rx_post(i);
+            reposted = true;
+            continue;
+        }
+        rx_at_virt[i] = true;
+        sent = true;
+    }
+    if (reposted) {
+        dma_barrier();
+        wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
+    }
+    return sent;
+}
+
+// Buffers net_virt_rx gives back: each must be one we lent it.
+static void rx_refill(void)
+{
+    bool posted = false;
+    for (int n; (n = sg_net_pending(&rx.free)) != 0;) {
+        if (n < 0) {
+            sg_printf("%s: net_virt_rx broke the rx free ring; ignoring it\n", microkit_name);
+            ready = false;
+            return;
+        }
+        struct sg_net_desc d;
+        sg_net_take(&rx.free, &d);
+        int i = sg_net_buf_index(d.offset, nbufs);
+        if (i < 0 || !rx_at_virt[i]) {
+            sg_printf("%s: net_virt_rx returned buffer 0x%x it does not hold\n", microkit_name,
+                      d.offset);
+            continue;
+        }
+        rx_post((uint32_t)i);
+        posted = true;
+    }
+    if (posted) {
+        dma_barrier();
+        wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
+    }
+}
+
+// Frames net_virt_tx queued.  One is taken only while a slot is free and
+// the free ring can hold every answer we owe.
+static bool tx_submit(bool *answered)
+{
+    struct queue *qu = &q[TXQ];
+    bool queued = false;
+    for (;;) {
+        int n = sg_net_pending(&tx.active);
+        if (n < 0) {
+            sg_printf("%s: net_virt_tx broke the tx ring; ignoring it\n", microkit_name);
+            ready = false;
+            break;
+        }
+        if (n == 0 || sg_net_room(&tx.free) <= tx_inflight)
+            break;
+        uint32_t s = 0;
+        while (s < ntx && tx_busy[s])
+            s++;
+        if (s == ntx)
+            break; // every slot in flight: a completion brings us back
+        struct sg_net_desc d;
+        sg_net_take(&tx.active, &d);
+        // The device would read whatever the descriptor points at: keep it
+        // inside the tx region, and a frame.
+        if (!sg_net_len_ok(d.len) || !sg_net_range_ok(d.offset, d.len, tx_size)) {
+            d.status = SG_NET_EINVAL;
+            sg_net_put(&tx.free, &d);
+            *answered = true;
+            continue;
+        }
+        volatile struct vq_desc *vd = &qu->vq->desc[2 * s];
+        vd[0].addr = dma_paddr + __builtin_offsetof(struct dma, tx_hdr);
+        vd[0].len = sizeof(struct virtio_net_hdr);
+        vd[0].flags = VIRTQ_DESC_F_NEXT;
+        vd[0].next = (uint16_t)(2 * s + 1);
+        vd[1].addr = tx_paddr + d.offset;
+        vd[1].len = d.len;
+        vd[1].flags = 0;
+        vd[1].next = 0;
+        tx_busy[s] = true;
+        tx_req[s] = d;
+        tx_inflight++;
+        uint16_t idx = qu->vq->avail.idx;
+        qu->vq->avail.ring[idx % qu->size] = (uint16_t)(2 * s);
+        dma_barrier();
+        qu->vq->avail.idx = (uint16_t)(idx + 1);
+        queued = true;
+    }
+    if (queued) {
+        dma_barrier();
+        wr(VIRTIO_MMIO_QUEUE_NOTIFY, TXQ);
+    }
+    return queued;
+}
+
+// Frames the device sent: their buffers go back to net_virt_tx.
+static bool tx_complete(void)
+{
+    struct queue *qu = &q[TXQ];
+    bool answered = false;
+    dma_barrier();
+    while (qu->last_used != qu->vq->used.idx) {
+        dma_barrier();
+        uint32_t id = qu->vq->used.ring[qu->last_used % qu->size].id;
+        qu->last_used++;
+        uint32_t s = id / 2;
+        if (id % 2 || s >= ntx || !tx_busy[s]) {
+            sg_printf("%s: device returned unknown tx descriptor %u\n", microkit_name, id);
+            continue;
+        }
+        tx_busy[s] = false;
+        tx_inflight--;
+        tx_req[s].status = SG_NET_OK;
+        sg_net_put(&tx.free, &tx_req[s]);
+        answered = true;
+    }
+    return answered;
+}
+
+void notified(microkit_channel ch)
+{
+    if (!ready)
+        return;
+    bool to_rx = false, to_tx = false;
+    if (ch == config.nic.irq_ch) {
+        // Acknowledge the device before looking at the rings: a completion
+        // landing after the look raises the interrupt again, none is lost.
+        uint32_t isr = rd(VIRTIO_MMIO_INTERRUPT_STATUS);
+        wr(VIRTIO_MMIO_INTERRUPT_ACK, isr);
+        if ((isr & VIRTIO_INT_CONFIG) && (rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET)) {
+            sg_printf("%s: device needs a reset; stopping\n", microkit_name);
+            dev_ok = false;
+        }
+        microkit_irq_ack(ch);
+    }
+    if (!dev_ok) {
+        // Without a device, tx frames are answered at once so that net_virt_tx
+        // gets its buffers back; rx simply never happens.
+        struct sg_net_desc d;
+        while (sg_net_pending(&tx.active) > 0 && sg_net_room(&tx.free)) {
+            sg_net_take(&tx.active, &d);
+            d.status = SG_NET_EIO;
+            sg_net_put(&tx.free, &d);
+            to_tx = true;
+        }
+    } else {
+        to_rx = rx_complete();
+        rx_refill();
+        to_tx = tx_complete();
+        tx_submit(&to_tx);
+    }
+    if (to_rx)
+        microkit_notify(config.rx.ch);
+    if (to_tx)
+        microkit_notify(config.tx.ch);
+}

@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Check the frames QEMU recorded (filter-dump) during tests/suites/33-net.sh.
+
+What the clients (tests/net/net_client.c) were allowed to send must be on the
+wire, exactly: per client 18 ARP requests for 10.0.2.2 (two single ones and
+a burst of 16), each from its own MAC and its own IP; from client0 one DHCP
+DISCOVER.  Nothing net_virt_tx refused (bad descriptors, the spoofed source
+MAC) may appear.  The gateway must have answered each ARP request at its
+sender's MAC, and sent the DHCP OFFER to the broadcast MAC.
+Usage: check_pcap.py FILE.pcap; prints the problems and exits 1 if any.
+"""
+import struct
+import sys
+
+CLIENTS = {bytes([0x52, 0x54, 0x01, 0, 0, 0x10 + i]): bytes([10, 0, 2, 15 + i]) for i in range(2)}
+GATEWAY_IP = bytes([10, 0, 2, 2])
+BROADCAST = b'\xff' * 6
+
+
+def frames(path):
+    data = open(path, 'rb').read()
+    magic = struct.unpack_from('<I', data)[0]
+    if magic not in (0xa1b2c3d4, 0xa1b23c4d):
+        raise SystemExit(f'{path}: not a little-endian pcap file')
+    linktype = struct.unpack_from('<I', data, 20)[0]
+    if linktype != 1:
+        raise SystemExit(f'{path}: link type {linktype}, want Ethernet')
+    at = 24
+    while at + 16 <= len(data):
+        incl = struct.unpack_from('<I', data, at + 8)[0]
+        yield data[at + 16:at + 16 + incl]
+        at += 16 + incl
+
+
+def main():
+    problems = []
+    arp_req = {mac: 0 for mac in CLIENTS}
+    arp_rep = {mac: 0 for mac in CLIENTS}
+    discover = offer = 0
+    for f in frames(sys.argv[1]):
+        dst, src, etype = f[0:6], f[6:12], struct.unpack_from('>H', f, 12)[0]
+        if src in CLIENTS:
+            if etype == 0x0806 and struct.unpack_from('>H', f, 20)[0] == 1:
+                if f[22:28] != src or f[28:32] != CLIENTS[src] or f[38:42] != GATEWAY_IP:
+                    problems.append(f'ARP request from {src.hex(":")} with wrong sender or target')
+                arp_req[src] += 1
+            elif etype == 0x0800 and f[23] == 17 and f[36:38] == b'\x00\x43' and src == min(CLIENTS):
+                discover += 1
+            else:
+                problems.append(f'unexpected frame from {src.hex(":")}: {f[:42].hex()}')
+            if not 14 <= len(f) <= 1518:
+                problems.append(f'frame of {len(f)} bytes from {src.hex(":")}')
+        elif etype == 0x0806 and struct.unpack_from('>H', f, 20)[0] == 2 and dst in CLIENTS:
+            if f[28:32] != GATEWAY_IP or f[32:38] != dst or f[38:42] != CLIENTS[dst]:
+                problems.append(f'ARP reply to {dst.hex(":")} for someone else')
+            arp_rep[dst] += 1
+        elif etype == 0x0800 and f[23] == 17 and f[34:36] == b'\x00\x43':
+            if dst != BROADCAST:
+                problems.append(f'DHCP reply to {dst.hex(":")}, not broadcast')
+            offer += 1
+    for mac in CLIENTS:
+        if arp_req[mac] != 18:
+            problems.append(f'{arp_req[mac]} ARP requests from {mac.hex(":")}, want 18')
+        if arp_rep[mac] != 18:
+            problems.append(f'{arp_rep[mac]} ARP replies to {mac.hex(":")}, want 18')
+    if discover != 1 or offer != 1:
+        problems.append(f'{discover} DHCP DISCOVER and {offer} OFFER, want one each')
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

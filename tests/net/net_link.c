@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Test glue for the net class, like tests/blk/blk_link.c: the YAML path
+// lays out the net class for guests only, whose VMM side does not exist
+// yet.  This program describes a native net system once (net_driver on
+// QEMU's virtio-net-mmio, net_virt_rx, net_virt_tx, one copier per
+// client, two test clients), writes it as OUT/net.system and links it with
+// the configs the same structs sysgen fills (<sysgen/config.h>) through
+// link_sdf_file_configs().
+//
+// Names, images, maps (addresses and rights) and channels are the ones
+// `sysgen --plan-all-devices` gives the net class for systems/two_guests.yaml,
+// with test PDs where the VMMs would be.  The NIC: QEMU fills virtio-mmio
+// slots from the top, so with a disk first and the NIC second the NIC is in
+// slot 30, registers 0x0a003c00 (in the page 0x0a003000), INTID 78.
+// Usage: net_link OUT COMPONENTS
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysgen/config.h>
+#include <sysgen/net_queue.h>
+
+#include "link.h"
+#include "net_test.h"
+#include "strbuf.h"
+
+#define NIC_PAGE    0x0a003000ull
+#define NIC_REGS    0x0a003c00ull
+#define NIC_IRQ     78
+#define DRV_DATA    0x200000ull
+#define DRV_RX_PHYS 0x70000000ull // fixed: the driver gives them to the device for DMA
+#define DRV_TX_PHYS 0x70200000ull
+
+static void header(struct sysgen_config_header *h, uint16_t kind, uint32_t size, const char *pd)
+{
+    h->magic = SYSGEN_CONFIG_MAGIC;
+    h->version = SYSGEN_CONFIG_VERSION;
+    h->kind = kind;
+    h->size = size;
+    strncpy(h->pd_name, pd, SYSGEN_NAME_LEN - 1);
+}
+
+static struct sysgen_conn conn(uint64_t q, uint64_t d, uint64_t dsize, uint64_t dphys, uint32_t ch)
+{
+    return (struct sysgen_conn){.queue_vaddr = q,
+                                .queue_size = 0x1000,
+                                .data_vaddr = d,
+                                .data_size = dsize,
+                                .data_paddr = dphys,
+                                .ch = ch};
+}
+
+static void map(struct strbuf *s, const char *mr, int i, uint64_t vaddr, const char *perms,
+                const char *setvar)
+{
+    char name[32];
+    snprintf(name, sizeof(name), i < 0 ? "%s" : "%s%d", mr, i);
+    sb_printf(s, "        <map mr=\"%s\" vaddr=\"0x%llx\" perms=\"%s\"%s%s%s />\n", name,
+              (unsigned long long)vaddr, perms, setvar ? " setvar_vaddr=\"" : "",
+              setvar ? setvar : "", setvar ? "\"" : "");
+}
+
+static void channel(struct strbuf *s, const char *a, int ida, const char *b, int idb)
+{
+    sb_printf(s, "    <channel><end pd=\"%s\" id=\"%d\" /><end pd=\"%s\" id=\"%d\" /></channel>\n",
+              a, ida, b, idb);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: net_link OUT COMPONENTS\n");
+        return 2;
+    }
+    const int n = NET_TEST_CLIENTS;
+    struct strbuf s;
+    sb_init(&s);
+    sb_printf(&s,
+              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+              "<!-- Written by tests/net/net_link.c -->\n<system>\n"
+              "    <memory_region name=\"nic_regs\" size=\"0x1000\" phys_addr=\"0x%llx\" />\n"
+              "    <memory_region name=\"rx_drv_q\" size=\"0x1000\" />\n"
+              "    <memory_region name=\"rx_drv_d\" size=\"0x%llx\" phys_addr=\"0x%llx\" />\n"
+              "    <memory_region name=\"tx_drv_q\" size=\"0x1000\" />\n"
+              "    <memory_region name=\"tx_drv_d\" size=\"0x%llx\" phys_addr=\"0x%llx\" />\n",
+              NIC_PAGE, DRV_DATA, DRV_RX_PHYS, DRV_DATA, DRV_TX_PHYS);
+    for (int i = 0; i < n; i++)
+        sb_printf(&s,
+                  "    <memory_region name=\"rx_virt_q%d\" size=\"0x1000\" />\n"
+                  "    <memory_region name=\"rx_q%d\" size=\"0x1000\" />\n"
+                  "    <memory_region name=\"rx_d%d\" size=\"0x%x\" />\n"
+                  "    <memory_region name=\"tx_q%d\" size=\"0x1000\" />\n"
+                  "    <memory_region name=\"tx_d%d\" size=\"0x%x\" />\n",
+                  i, i, i, NET_TEST_DATA, i, i, NET_TEST_DATA);
+
+    sb_puts(&s, "    <protection_domain name=\"net_driver\" priority=\"230\">\n"
+                "        <program_image path=\"net_driver_virtio.elf\" />\n"
+                "        <map mr=\"nic_regs\" vaddr=\"0x20000000\" perms=\"rw\" cached=\"false\" />\n");
+    map(&s, "rx_drv_q", -1, 0x20001000, "rw", NULL);
+    map(&s, "rx_drv_d", -1, 0x20200000, "rw", NULL);
+    map(&s, "tx_drv_q", -1, 0x20400000, "rw", NULL);
+    map(&s, "tx_drv_d", -1, 0x20600000, "r", NULL);
+    sb_printf(&s, "        <irq irq=\"%d\" id=\"0\" />\n    </protection_domain>\n", NIC_IRQ);
+
+    sb_puts(&s, "    <protection_domain name=\"net_virt_rx\" priority=\"229\">\n"
+                "        <program_image path=\"net_virt_rx.elf\" />\n");
+    map(&s, "rx_drv_q", -1, 0x20000000, "rw", NULL);
+    map(&s, "rx_drv_d", -1, 0x20200000, "r", NULL);
+    for (int i = 0; i < n; i++)
+        map(&s, "rx_virt_q", i, 0x20400000 + i * 0x1000, "rw", NULL);
+    sb_puts(&s, "    </protection_domain>\n");
+
+    sb_puts(&s, "    <protection_domain name=\"net_virt_tx\" priority=\"229\">\n"
+                "        <program_image path=\"net_virt_tx.elf\" />\n");
+    map(&s, "tx_drv_q", -1, 0x20000000, "rw", NULL);
+    map(&s, "tx_drv_d", -1, 0x20200000, "rw", NULL);
+    for (int i = 0; i < n; i++) {
+        map(&s, "tx_q", i, 0x20400000 + i * 0x400000, "rw", NULL);
+        map(&s, "tx_d", i, 0x20600000 + i * 0x400000, "r", NULL);
+    }
+    sb_puts(&s, "    </protection_domain>\n");
+
+    for (int i = 0; i < n; i++) {
+        sb_printf(&s,
+                  "    <protection_domain name=\"net_copy_client%d\" priority=\"228\">\n"
+                  "        <program_image path=\"net_copy.elf\" />\n",
+                  i);
+        map(&s, "rx_virt_q", i, 0x20000000, "rw", NULL);
+        map(&s, "rx_drv_d", -1, 0x20200000, "r", NULL);
+        map(&s, "rx_q", i, 0x20400000, "rw", NULL);
+        map(&s, "rx_d", i, 0x20600000, "rw", NULL);
+        sb_puts(&s, "    </protection_domain>\n");
+    }
+    for (int i = 0; i < n; i++) {
+        sb_printf(&s,
+                  "    <protection_domain name=\"client%d\" priority=\"%d\">\n"
+                  "        <program_image path=\"tests/net_client.elf\" />\n",
+                  i, 100 - i);
+        map(&s, "rx_q", i, 0x10000000, "rw", "rx_queue");
+        map(&s, "rx_d", i, 0x10200000, "r", "rx_data");
+        map(&s, "tx_q", i, 0x10400000, "rw", "tx_queue");
+        map(&s, "tx_d", i, 0x10600000, "rw", "tx_data");
+        sb_puts(&s, "    </protection_domain>\n");
+    }
+
+    channel(&s, "net_driver", 1, "net_virt_rx", 0);
+    channel(&s, "net_virt_tx", 0, "net_driver", 2);
+    for (int i = 0; i < n; i++) {
+        char copy[32], client[32];
+        snprintf(copy, sizeof(copy), "net_copy_client%d", i);
+        snprintf(client, sizeof(client), "client%d", i);
+        channel(&s, "net_virt_rx", 1 + i, copy, 0);
+        channel(&s, copy, 1, client, NET_TEST_CH_RX);
+        channel(&s, client, NET_TEST_CH_TX, "net_virt_tx", 1 + i);
+    }
+    channel(&s, "client1", NET_TEST_CH_DONE, "client0", NET_TEST_CH_DONE);
+    sb_puts(&s, "</system>\n");
+
+    static struct sysgen_net_driver_config drv;
+    static struct sysgen_net_virt_config vrx, vtx;
+    static struct sysgen_net_copy_config cp[NET_TEST_CLIENTS];
+    header(&drv.header, SYSGEN_KIND_NET_DRIVER, sizeof(drv), "net_driver");
+    drv.nic = (struct sysgen_device){0x20000000 + (NIC_REGS & 0xfff), NIC_REGS, 0x200, NIC_IRQ, 0};
+    drv.rx = conn(0x20001000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 1);
+    drv.tx = conn(0x20400000, 0x20600000, DRV_DATA, DRV_TX_PHYS, 2);
+    header(&vrx.header, SYSGEN_KIND_NET_VIRT_RX, sizeof(vrx), "net_virt_rx");
+    vrx.driver = conn(0x20000000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 0);
+    header(&vtx.header, SYSGEN_KIND_NET_VIRT_TX, sizeof(vtx), "net_virt_tx");
+    vtx.driver = conn(0x20000000, 0x20200000, DRV_DATA, DRV_TX_PHYS, 0);
+    vrx.num_clients = vtx.num_clients = n;
+    struct link_pd_config cfg[3 + NET_TEST_CLIENTS] = {
+        {"net_driver", &drv, sizeof(drv)},
+        {"net_virt_rx", &vrx, sizeof(vrx)},
+        {"net_virt_tx", &vtx, sizeof(vtx)},
+    };
+    static char copy_names[NET_TEST_CLIENTS][32];
+    for (int i = 0; i < n; i++) {
+        const uint8_t mac[6] = NET_TEST_MAC(i);
+        // As sysgen: net_virt_rx's view of a client is its copier's queue
+        // over the driver's rx data region.
+        vrx.clients[i].conn = conn(0x20400000 + i * 0x1000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 1 + i);
+        memcpy(vrx.clients[i].mac, mac, 6);
+        vtx.clients[i].conn =
+            conn(0x20400000 + i * 0x400000, 0x20600000 + i * 0x400000, NET_TEST_DATA, 0, 1 + i);
+        memcpy(vtx.clients[i].mac, mac, 6);
+        snprintf(copy_names[i], sizeof(copy_names[i]), "net_copy_client%d", i);
+        header(&cp[i].header, SYSGEN_KIND_NET_COPY, sizeof(cp[i]), copy_names[i]);
+        cp[i].virt = conn(0x20000000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 0);
+        cp[i].client = conn(0x20400000, 0x20600000, NET_TEST_DATA, 0, 1);
+        cfg[3 + i] = (struct link_pd_config){copy_names[i], &cp[i], sizeof(cp[i])};
+    }
+
+    char *path = xasprintf("%s/net.system", argv[1]);
+    char *mk = xasprintf("mkdir -p '%s'", argv[1]);
+    FILE *f = system(mk) == 0 ? fopen(path, "w") : NULL;
+    if (!f || fputs(s.data, f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "net_link: cannot write %s\n", path);
+        return 2;
+    }
+    return link_sdf_file_configs(path, argv[2], argv[1], cfg, 3 + NET_TEST_CLIENTS);
+}
