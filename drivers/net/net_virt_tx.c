@@ -34,6 +34,7 @@ static uint32_t nbufs;
 static bool at_driver[SG_NET_RING_SIZE];
 static uint32_t free_list[SG_NET_RING_SIZE], nfree;
 static uint64_t notify_clients;
+static uint32_t driver_errors;
 static bool ready;
 
 void init(void)
@@ -76,6 +77,11 @@ static void from_driver(void)
         }
         at_driver[i] = false;
         free_list[nfree++] = (uint32_t)i;
+        // Clients were answered when their frame was copied, so a frame the
+        // device would not take is only logged (the first few times).
+        if (d.status != SG_NET_OK && ++driver_errors <= 4)
+            sg_printf("%s: the driver could not send a frame (status %u)\n", microkit_name,
+                      (unsigned)d.status);
     }
 }
 

@@ -12,7 +12,11 @@
 //   4. a burst of NET_TEST_BURST ARP requests in flight at once: as many replies;
 //   5. client0 broadcasts a DHCP DISCOVER once client1 says it is at this
 //      step; the gateway's DHCP OFFER goes to the broadcast MAC, and both
-//      clients must receive it.
+//      clients must receive it;
+//   6. client1, done, breaks its tx ring; client0 then sends one more ARP
+//      request, which must still be answered.
+// client1 first gives its copier two bad rx buffers, which must come back
+// unused with SG_NET_EINVAL.
 // Neither starts before both have posted their rx buffers: client0 (the
 // higher priority) may never idle while the net PDs answer it, so without
 // that client1 might not have run at all while client0's replies went by.
@@ -27,7 +31,7 @@ uint64_t rx_queue, rx_data, tx_queue, tx_data; // vaddrs, patched by sysgen (set
 
 #define RX_BUFS 64u
 
-enum kind { ARP, BAD, SPOOF, BURST, DHCP };
+enum kind { ARP, BAD, SPOOF, BURST, DHCP, LAST_ARP };
 
 struct step {
     enum kind kind;
@@ -48,14 +52,25 @@ static const struct step steps[] = {
     {ARP, 0, 0, SG_NET_OK, "ARP request for 10.0.2.2 again"},
     {BURST, 0, 0, SG_NET_OK, "burst of ARP requests"},
     {DHCP, 0, 0, SG_NET_OK, "DHCP DISCOVER broadcast"},
+    // client0 only, once client1 is done and has broken its tx ring.
+    {LAST_ARP, 0, 0, SG_NET_OK, "ARP request after client1 broke its tx ring"},
 };
-#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]) - (me != 0))
+
+// client1 also gives its copier two rx buffers it must hand back unused:
+// one running past the rx data region, one too small for any frame.
+static const struct sg_net_desc bad_rx[] = {
+    {NET_TEST_DATA - 100, SG_NET_BUF_SIZE, 0},
+    {RX_BUFS * SG_NET_BUF_SIZE, 10, 0},
+};
+#define NBAD_RX (sizeof(bad_rx) / sizeof(bad_rx[0]))
 
 static const char *const status_names[] = {"ok", "invalid", "refused (not its mac)", "io error"};
 
 static struct sg_net_ring rx_act, rx_free, tx_act, tx_free;
 static unsigned me, step, failures;
-static bool started, done, dhcp_sent;
+static bool started, done, dhcp_sent, last_sent;
+static unsigned bad_rx_back; // of bad_rx, handed back 'invalid'
 // Notifications from client1 on NET_TEST_CH_DONE: 1 = its rx buffers are
 // posted; 2 = at its DHCP step, listening; 3 = done.  client0 answers the
 // first with "go" (client1 waits for it before its first step), and the
@@ -204,6 +219,8 @@ static void start_step(void)
     const struct step *s = &steps[step];
     last_status = 0xffff;
     switch (s->kind) {
+    case LAST_ARP:
+        return; // sent by advance() once client1 is done
     case ARP:
         arp_want = arp_replies + 1;
         arp_request(0, mac);
@@ -231,11 +248,23 @@ static void start_step(void)
 
 static void finish(void)
 {
+    if (me != 0) {
+        if (bad_rx_back == NBAD_RX)
+            sg_printf("%s: its %u bad rx buffers came back unused, 'invalid'\n", microkit_name,
+                      (unsigned)NBAD_RX);
+        else
+            fail2("bad rx buffers", "not all handed back 'invalid'");
+    }
     sg_printf("%s: done, %u frames received, %u for another mac, %u failures\n", microkit_name,
               frames, foreign, failures);
     done = true;
-    if (me != 0)
-        microkit_notify(NET_TEST_CH_DONE);
+    if (me == 0)
+        return;
+    // Last, break the tx ring (a tail far beyond anything posted):
+    // net_virt_tx must drop this client and go on serving client0.
+    tx_act.idx->tail = tx_act.own + 1000;
+    microkit_notify(NET_TEST_CH_TX);
+    microkit_notify(NET_TEST_CH_DONE);
 }
 
 // Is the current step complete?  Then report it and start the next.
@@ -250,9 +279,17 @@ static void advance(void)
             dhcp_discover(0);
             microkit_notify(NET_TEST_CH_TX);
         }
+        if (s->kind == LAST_ARP && !last_sent) {
+            if (peer_events < 3)
+                return;
+            last_sent = true;
+            arp_want = arp_replies + 1;
+            arp_request(0, mac);
+            microkit_notify(NET_TEST_CH_TX);
+        }
         if (tx_out)
             return;
-        if ((s->kind == ARP || s->kind == BURST) && arp_replies < arp_want)
+        if ((s->kind == ARP || s->kind == BURST || s->kind == LAST_ARP) && arp_replies < arp_want)
             return;
         if (s->kind == DHCP && !offers)
             return;
@@ -267,6 +304,8 @@ static void advance(void)
                       NET_TEST_BURST, NET_TEST_BURST);
         } else if (s->kind == DHCP) {
             sg_printf("%s: received the gateway's broadcast DHCP OFFER\n", microkit_name);
+        } else if (s->kind == LAST_ARP) {
+            sg_printf("%s: %s -> reply\n", microkit_name, s->what);
         }
         if (++step == NSTEPS) {
             finish();
@@ -310,6 +349,11 @@ static void poll(void)
         }
         struct sg_net_desc d;
         sg_net_take(&rx_act, &d);
+        if (d.status == SG_NET_EINVAL && d.len == 0 && me != 0 && bad_rx_back < NBAD_RX &&
+            d.offset == bad_rx[bad_rx_back].offset) {
+            bad_rx_back++; // handed back in the order given; not posted again
+            continue;
+        }
         if (d.status != SG_NET_OK || !sg_net_len_ok(d.len) ||
             !sg_net_range_ok(d.offset, d.len, NET_TEST_DATA) || d.offset % SG_NET_BUF_SIZE)
             fail2("rx", "copier returned a bad descriptor");
@@ -350,6 +394,8 @@ void init(void)
     rx_free = sg_net_ring(rq, false);
     tx_act = sg_net_ring(tq, true);
     tx_free = sg_net_ring(tq, false);
+    for (unsigned k = 0; me != 0 && k < NBAD_RX; k++)
+        sg_net_put(&rx_free, &bad_rx[k]);
     for (unsigned k = 0; k < RX_BUFS; k++) {
         struct sg_net_desc b = {k * SG_NET_BUF_SIZE, SG_NET_BUF_SIZE, 0};
         sg_net_put(&rx_free, &b);

@@ -70,8 +70,13 @@ rt_expect net "the gateway's broadcast DHCP OFFER reaches both clients" \
   "^client0: received the gateway's broadcast DHCP OFFER$" \
   "^client1: received the gateway's broadcast DHCP OFFER$"
 rt_expect net "no client received a frame for another MAC (the other's unicast replies included)" \
-  '^client0: done, 19 frames received, 0 for another mac, 0 failures$' \
+  '^client0: done, 20 frames received, 0 for another mac, 0 failures$' \
   '^client1: done, 19 frames received, 0 for another mac, 0 failures$'
+rt_expect net "rx buffers a client gives its copier outside its region or too small come back unused, 'invalid'" \
+  "^client1: its 2 bad rx buffers came back unused, 'invalid'$"
+rt_expect net "a client that breaks its tx ring is dropped, logged, and the other is still served" \
+  '^net_virt_tx: client 1 broke its tx ring; dropping it$' \
+  '^client0: ARP request after client1 broke its tx ring -> reply$'
 rt_reject net "no client check failed" 'FAIL'
 rt_reject net "no copier dropped a frame (every client had buffers)" 'dropped'
 rt_reject net "no PD faulted" '^KERN\|FAULT'
@@ -80,9 +85,9 @@ rt_exit_code net 0
 # The wire's view: exactly the frames the clients were allowed to send
 # left the NIC, and the gateway answered each at its sender's MAC.
 if out=$("$PY" tests/net/check_pcap.py "$RT_OUT/net/wire.pcap" 2>&1); then
-  ok "net: on the wire: 18 ARP requests per client from its own MAC and IP, one DHCP DISCOVER, nothing refused, replies to the right MAC"
+  ok "net: on the wire: 19 and 18 ARP requests from the clients, each from its own MAC and IP, one DHCP DISCOVER, nothing refused, replies to the right MAC"
 else
-  not_ok "net: on the wire: 18 ARP requests per client from its own MAC and IP, one DHCP DISCOVER, nothing refused, replies to the right MAC"
+  not_ok "net: on the wire: 19 and 18 ARP requests from the clients, each from its own MAC and IP, one DHCP DISCOVER, nothing refused, replies to the right MAC"
   printf '%s\n' "$out" | sed 's/^/#   /'
 fi
 
@@ -103,8 +108,9 @@ waits() {
   fi
 }
 net_boot net-nonic -global virtio-mmio.force-legacy=false
-rt_expect net-nonic "without a NIC the driver says so" \
-  '^net_driver: virtio-net at 0xa003c00: no network device in this slot; no frames will move$'
+rt_expect net-nonic "without a NIC the driver says so, and answers tx frames 'io error' to net_virt_tx" \
+  '^net_driver: virtio-net at 0xa003c00: no network device in this slot; no frames will move$' \
+  '^net_virt_tx: the driver could not send a frame \(status 3\)$'
 rt_reject net-nonic "no PD faulted" '^KERN\|FAULT'
 waits net-nonic
 
