@@ -126,12 +126,16 @@ static bool serve_one(uint32_t c, bool *queued)
             d.status = SG_NET_EPERM;
         } else {
             struct sg_net_desc out = {i * SG_NET_BUF_SIZE, d.len, SG_NET_OK};
-            // The driver holds at most nbufs buffers: its ring has room.
-            sg_net_put(&drv.active, &out);
-            at_driver[i] = true;
-            nfree--;
-            *queued = true;
-            d.status = SG_NET_OK;
+            // The driver holds at most nbufs buffers, so its ring has room
+            // unless the driver broke its head index.
+            if (sg_net_put(&drv.active, &out)) {
+                at_driver[i] = true;
+                nfree--;
+                *queued = true;
+                d.status = SG_NET_OK;
+            } else {
+                d.status = SG_NET_EIO;
+            }
         }
     }
     sg_net_put(&cl->end.free, &d);
