@@ -644,7 +644,7 @@ static void rule_device_ready(struct system *sys)
         size_t offset; // of the guest's bool
     } classes[] = {
         {"console", "its console", true, offsetof(struct guest, console)},
-        {"block", "/dev/vda", false, offsetof(struct guest, block)},
+        {"block", "/dev/vda", true, offsetof(struct guest, block)},
         {"net", "eth0", false, offsetof(struct guest, net)},
         {"vsock", "vsock", false, offsetof(struct guest, vsock)},
     };

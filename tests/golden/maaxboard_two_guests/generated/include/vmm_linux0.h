@@ -33,16 +33,30 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x40001000,
         .data_size = 0x1000,
-        .data_paddr = 0xb0005000,
+        .data_paddr = 0xb0401000,
     },
     .console_rx = {
         .queue_vaddr = 0x40002000,
         .queue_size = 0x1000,
         .data_vaddr = 0x40003000,
         .data_size = 0x1000,
-        .data_paddr = 0xb0007000,
+        .data_paddr = 0xb0403000,
         .ch = 1,
     },
+    .block = {
+        .gpa = 0xa000200,
+        .irq = 49,
+        .present = 1,
+    },
+    .block_conn = {
+        .queue_vaddr = 0x40004000,
+        .queue_size = 0x1000,
+        .data_vaddr = 0x40200000,
+        .data_size = 0x200000,
+        .data_paddr = 0xb0600000,
+        .ch = 2,
+    },
+    .block_capacity = 0x2000000,
 };
 
 #endif /* SYSGEN_PD_VMM_LINUX0_H */

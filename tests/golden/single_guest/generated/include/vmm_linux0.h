@@ -33,16 +33,30 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30001000,
         .data_size = 0x1000,
-        .data_paddr = 0x80005000,
+        .data_paddr = 0x80401000,
     },
     .console_rx = {
         .queue_vaddr = 0x30002000,
         .queue_size = 0x1000,
         .data_vaddr = 0x30003000,
         .data_size = 0x1000,
-        .data_paddr = 0x80007000,
+        .data_paddr = 0x80403000,
         .ch = 1,
     },
+    .block = {
+        .gpa = 0xa000200,
+        .irq = 49,
+        .present = 1,
+    },
+    .block_conn = {
+        .queue_vaddr = 0x30004000,
+        .queue_size = 0x1000,
+        .data_vaddr = 0x30200000,
+        .data_size = 0x200000,
+        .data_paddr = 0x80600000,
+        .ch = 2,
+    },
+    .block_capacity = 0x1800000,
 };
 
 #endif /* SYSGEN_PD_VMM_LINUX0_H */
