@@ -4,7 +4,8 @@
 What the clients (tests/net/net_client.c) were allowed to send must be on the
 wire, exactly: per client 18 ARP requests for 10.0.2.2 (two single ones and
 a burst of 16), each from its own MAC and its own IP, and client0's last one
-(after client1 broke its tx ring); from client0 one DHCP DISCOVER.  Nothing net_virt_tx refused (bad descriptors, the spoofed source
+(after client1 broke its tx ring); per client one ICMP echo request of a
+full-size frame to 10.0.2.2; from client0 one DHCP DISCOVER.  Nothing net_virt_tx refused (bad descriptors, the spoofed source
 MAC) may appear.  The gateway must have answered each ARP request at its
 sender's MAC, and sent the DHCP OFFER to the broadcast MAC.
 Usage: check_pcap.py FILE.pcap; prints the problems and exits 1 if any.
@@ -37,6 +38,8 @@ def main():
     arp_req = {mac: 0 for mac in CLIENTS}
     arp_rep = {mac: 0 for mac in CLIENTS}
     discover = offer = 0
+    pings = {mac: 0 for mac in CLIENTS}
+    pongs = {mac: 0 for mac in CLIENTS}
     for f in frames(sys.argv[1]):
         dst, src, etype = f[0:6], f[6:12], struct.unpack_from('>H', f, 12)[0]
         if src in CLIENTS:
@@ -44,6 +47,10 @@ def main():
                 if f[22:28] != src or f[28:32] != CLIENTS[src] or f[38:42] != GATEWAY_IP:
                     problems.append(f'ARP request from {src.hex(":")} with wrong sender or target')
                 arp_req[src] += 1
+            elif etype == 0x0800 and f[23] == 1 and f[34] == 8:
+                if len(f) != 1514 or f[26:30] != CLIENTS[src] or f[30:34] != GATEWAY_IP:
+                    problems.append(f'echo request from {src.hex(":")}: {len(f)} bytes or wrong IPs')
+                pings[src] += 1
             elif etype == 0x0800 and f[23] == 17 and f[36:38] == b'\x00\x43' and src == min(CLIENTS):
                 discover += 1
             else:
@@ -54,6 +61,10 @@ def main():
             if f[28:32] != GATEWAY_IP or f[32:38] != dst or f[38:42] != CLIENTS[dst]:
                 problems.append(f'ARP reply to {dst.hex(":")} for someone else')
             arp_rep[dst] += 1
+        elif etype == 0x0800 and f[23] == 1 and f[34] == 0 and dst in CLIENTS:
+            if len(f) != 1514 or f[30:34] != CLIENTS[dst]:
+                problems.append(f'echo reply to {dst.hex(":")}: {len(f)} bytes or wrong IP')
+            pongs[dst] += 1
         elif etype == 0x0800 and f[23] == 17 and f[34:36] == b'\x00\x43':
             if dst != BROADCAST:
                 problems.append(f'DHCP reply to {dst.hex(":")}, not broadcast')
@@ -64,6 +75,9 @@ def main():
             problems.append(f'{arp_req[mac]} ARP requests from {mac.hex(":")}, want {want}')
         if arp_rep[mac] != want:
             problems.append(f'{arp_rep[mac]} ARP replies to {mac.hex(":")}, want {want}')
+        if pings[mac] != 1 or pongs[mac] != 1:
+            problems.append(f'{pings[mac]} echo requests from and {pongs[mac]} replies to '
+                            f'{mac.hex(":")}, want one each')
     if discover != 1 or offer != 1:
         problems.append(f'{discover} DHCP DISCOVER and {offer} OFFER, want one each')
     for p in problems:

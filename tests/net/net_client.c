@@ -31,7 +31,7 @@ uint64_t rx_queue, rx_data, tx_queue, tx_data; // vaddrs, patched by sysgen (set
 
 #define RX_BUFS 64u
 
-enum kind { ARP, BAD, SPOOF, BURST, DHCP, LAST_ARP };
+enum kind { ARP, BAD, SPOOF, BURST, PING, DHCP, LAST_ARP };
 
 struct step {
     enum kind kind;
@@ -51,6 +51,7 @@ static const struct step steps[] = {
     {SPOOF, 0, 0, SG_NET_EPERM, "tx frame with the other client's source mac"},
     {ARP, 0, 0, SG_NET_OK, "ARP request for 10.0.2.2 again"},
     {BURST, 0, 0, SG_NET_OK, "burst of ARP requests"},
+    {PING, 0, 0, SG_NET_OK, "ping 10.0.2.2 with 1472 bytes of payload (1514-byte frames)"},
     {DHCP, 0, 0, SG_NET_OK, "DHCP DISCOVER broadcast"},
     // client0 only, once client1 is done and has broken its tx ring.
     {LAST_ARP, 0, 0, SG_NET_OK, "ARP request after client1 broke its tx ring"},
@@ -82,7 +83,7 @@ static uint8_t ip[4];
 static const uint8_t gw_ip[4] = {10, 0, 2, 2};
 
 // Per step: tx descriptors still out, replies counted since the step began.
-static unsigned tx_out, arp_replies, arp_want, offers, frames, foreign;
+static unsigned tx_out, arp_replies, arp_want, offers, pongs, frames, foreign;
 static uint16_t last_status;
 
 static void fail2(const char *what, const char *detail)
@@ -146,6 +147,13 @@ static void arp_request(unsigned slot, const uint8_t *src)
     send(slot * SG_NET_BUF_SIZE, 60);
 }
 
+#define PING_PAYLOAD 1472u // a 1500-byte IP packet, a full-size frame
+
+static uint8_t ping_byte(unsigned k)
+{
+    return (uint8_t)(k * 7 + me * 13 + 1);
+}
+
 static uint16_t ip_checksum(const volatile uint8_t *h, unsigned n)
 {
     uint32_t sum = 0;
@@ -193,6 +201,38 @@ static void dhcp_discover(unsigned slot)
     send(slot * SG_NET_BUF_SIZE, (uint16_t)len);
 }
 
+// An ICMP echo request to 10.0.2.2, which the user-mode network answers
+// itself with the same payload: full-size frames both ways, bytes compared.
+static void ping(unsigned slot)
+{
+    volatile uint8_t *f = tx_buf(slot);
+    const unsigned len = 14 + 20 + 8 + PING_PAYLOAD;
+    static const uint8_t gw_mac[6] = {0x52, 0x55, 10, 0, 2, 2};
+    put_mac(f, gw_mac);
+    put_mac(f + 6, mac);
+    put16(f + 12, 0x0800);
+    volatile uint8_t *iph = f + 14;
+    for (int k = 0; k < 20; k++)
+        iph[k] = 0;
+    iph[0] = 0x45;
+    put16(iph + 2, (uint16_t)(len - 14));
+    iph[8] = 64;
+    iph[9] = 1; // ICMP
+    put_ip(iph + 12, ip);
+    put_ip(iph + 16, gw_ip);
+    put16(iph + 10, ip_checksum(iph, 20));
+    volatile uint8_t *icmp = iph + 20;
+    icmp[0] = 8; // echo request
+    icmp[1] = 0;
+    put16(icmp + 2, 0);
+    put16(icmp + 4, (uint16_t)(0x5e00 + me)); // id
+    put16(icmp + 6, 1);                       // sequence
+    for (unsigned k = 0; k < PING_PAYLOAD; k++)
+        icmp[8 + k] = ping_byte(k);
+    put16(icmp + 2, ip_checksum(icmp, 8 + PING_PAYLOAD));
+    send(slot * SG_NET_BUF_SIZE, (uint16_t)len);
+}
+
 static bool mac_eq(const volatile uint8_t *a, const uint8_t *b)
 {
     for (int k = 0; k < 6; k++)
@@ -230,6 +270,9 @@ static void start_step(void)
         break;
     case SPOOF:
         arp_request(0, other_mac);
+        break;
+    case PING:
+        ping(0);
         break;
     case BURST:
         arp_want = arp_replies + NET_TEST_BURST;
@@ -293,6 +336,8 @@ static void advance(void)
             return;
         if (s->kind == DHCP && !offers)
             return;
+        if (s->kind == PING && !pongs)
+            return;
         bool sent = s->kind != DHCP || me == 0;
         if (sent && last_status != s->want) {
             const char *got = last_status < 4 ? status_names[last_status] : "?";
@@ -302,6 +347,8 @@ static void advance(void)
         } else if (s->kind == BURST) {
             sg_printf("%s: %s: %u in flight, %u replies\n", microkit_name, s->what,
                       NET_TEST_BURST, NET_TEST_BURST);
+        } else if (s->kind == PING) {
+            sg_printf("%s: %s: reply, payload identical\n", microkit_name, s->what);
         } else if (s->kind == DHCP) {
             sg_printf("%s: received the gateway's broadcast DHCP OFFER\n", microkit_name);
         } else if (s->kind == LAST_ARP) {
@@ -336,6 +383,14 @@ static void on_frame(const volatile uint8_t *f, uint16_t len)
         if (!sg_net_mac_is_group(f))
             fail2("DHCP OFFER", "not sent to the broadcast address");
         offers++;
+    } else if (type == 0x0800 && f[14 + 9] == 1 && f[34] == 0 && get16(f + 38) == 0x5e00 + me) {
+        // Our echo reply: the whole payload must have come through intact.
+        bool same = len == 14 + 20 + 8 + PING_PAYLOAD;
+        for (unsigned k = 0; same && k < PING_PAYLOAD; k++)
+            same = f[42 + k] == ping_byte(k);
+        if (!same)
+            fail2("ping", "echo reply differs from the request");
+        pongs++;
     }
 }
 

@@ -66,12 +66,15 @@ rt_expect net "a frame with another client's source MAC is refused, logged" \
 rt_expect net "after their bad descriptors both clients still send and receive: 16 ARP requests at once, 16 replies" \
   '^client0: burst of ARP requests: 16 in flight, 16 replies$' \
   '^client1: burst of ARP requests: 16 in flight, 16 replies$'
+rt_expect net "full-size frames both ways: a ping with 1472 bytes of payload comes back identical" \
+  '^client0: ping 10\.0\.2\.2 with 1472 bytes of payload \(1514-byte frames\): reply, payload identical$' \
+  '^client1: ping 10\.0\.2\.2 with 1472 bytes of payload \(1514-byte frames\): reply, payload identical$'
 rt_expect net "the gateway's broadcast DHCP OFFER reaches both clients" \
   "^client0: received the gateway's broadcast DHCP OFFER$" \
   "^client1: received the gateway's broadcast DHCP OFFER$"
 rt_expect net "no client received a frame for another MAC (the other's unicast replies included)" \
-  '^client0: done, 20 frames received, 0 for another mac, 0 failures$' \
-  '^client1: done, 19 frames received, 0 for another mac, 0 failures$'
+  '^client0: done, 21 frames received, 0 for another mac, 0 failures$' \
+  '^client1: done, 20 frames received, 0 for another mac, 0 failures$'
 rt_expect net "rx buffers a client gives its copier outside its region or too small come back unused, 'invalid'" \
   "^client1: its 2 bad rx buffers came back unused, 'invalid'$"
 rt_expect net "a client that breaks its tx ring is dropped, logged, and the other is still served" \
@@ -85,9 +88,9 @@ rt_exit_code net 0
 # The wire's view: exactly the frames the clients were allowed to send
 # left the NIC, and the gateway answered each at its sender's MAC.
 if out=$("$PY" tests/net/check_pcap.py "$RT_OUT/net/wire.pcap" 2>&1); then
-  ok "net: on the wire: 19 and 18 ARP requests from the clients, each from its own MAC and IP, one DHCP DISCOVER, nothing refused, replies to the right MAC"
+  ok "net: on the wire: 19 and 18 ARP requests from the clients, each from its own MAC and IP, a full-size ping each, one DHCP DISCOVER, nothing refused, replies to the right MAC"
 else
-  not_ok "net: on the wire: 19 and 18 ARP requests from the clients, each from its own MAC and IP, one DHCP DISCOVER, nothing refused, replies to the right MAC"
+  not_ok "net: on the wire: 19 and 18 ARP requests from the clients, each from its own MAC and IP, a full-size ping each, one DHCP DISCOVER, nothing refused, replies to the right MAC"
   printf '%s\n' "$out" | sed 's/^/#   /'
 fi
 
