@@ -3,19 +3,23 @@
 
 What the clients (tests/net/net_client.c) were allowed to send must be on the
 wire, exactly: per client 18 ARP requests for 10.0.2.2 (two single ones and
-a burst of 16), each from its own MAC and its own IP, and client0's last one
-(after client1 broke its tx ring); per client one ICMP echo request of a
-full-size frame to 10.0.2.2; from client0 one DHCP DISCOVER.  Nothing net_virt_tx refused (bad descriptors, the spoofed source
-MAC) may appear.  The gateway must have answered each ARP request at its
-sender's MAC, and sent the DHCP OFFER to the broadcast MAC.
-Usage: check_pcap.py FILE.pcap; prints the problems and exits 1 if any.
+a burst of 16), each from its own MAC and its own IP, and client0's last
+one (after client1 broke its tx ring); per client one ICMP echo request of
+a full-size frame to 10.0.2.2; from client0 one DHCP DISCOVER.  Nothing
+net_virt_tx refused (bad descriptors, the spoofed source MAC) may appear:
+every frame comes from a client or from the user-mode network (52:55:0a:00:02:*).
+The gateway must have answered each ARP request and ping at its sender's
+MAC, and sent the DHCP OFFER to the broadcast MAC.
+Usage: check_pcap.py FILE.pcap MAC0 MAC1 (client i: MACi, IP 10.0.2.(15 + i));
+prints the problems and exits 1 if any.
 """
 import struct
 import sys
 
-CLIENTS = {bytes([0x52, 0x54, 0x01, 0, 0, 0x10 + i]): bytes([10, 0, 2, 15 + i]) for i in range(2)}
+CLIENTS = {}  # MAC -> IP, client0 first
 GATEWAY_IP = bytes([10, 0, 2, 2])
 BROADCAST = b'\xff' * 6
+SLIRP = bytes([0x52, 0x55, 10, 0, 2])  # QEMU user-mode network's own MACs
 
 
 def frames(path):
@@ -34,6 +38,9 @@ def frames(path):
 
 
 def main():
+    for i, mac in enumerate(sys.argv[2:4]):
+        CLIENTS[bytes.fromhex(mac.replace(':', ''))] = bytes([10, 0, 2, 15 + i])
+    client0 = next(iter(CLIENTS))
     problems = []
     arp_req = {mac: 0 for mac in CLIENTS}
     arp_rep = {mac: 0 for mac in CLIENTS}
@@ -42,6 +49,8 @@ def main():
     pongs = {mac: 0 for mac in CLIENTS}
     for f in frames(sys.argv[1]):
         dst, src, etype = f[0:6], f[6:12], struct.unpack_from('>H', f, 12)[0]
+        if src not in CLIENTS and src[:5] != SLIRP:
+            problems.append(f'frame from {src.hex(":")}, neither a client nor the network')
         if src in CLIENTS:
             if etype == 0x0806 and struct.unpack_from('>H', f, 20)[0] == 1:
                 if f[22:28] != src or f[28:32] != CLIENTS[src] or f[38:42] != GATEWAY_IP:
@@ -51,7 +60,7 @@ def main():
                 if len(f) != 1514 or f[26:30] != CLIENTS[src] or f[30:34] != GATEWAY_IP:
                     problems.append(f'echo request from {src.hex(":")}: {len(f)} bytes or wrong IPs')
                 pings[src] += 1
-            elif etype == 0x0800 and f[23] == 17 and f[36:38] == b'\x00\x43' and src == min(CLIENTS):
+            elif etype == 0x0800 and f[23] == 17 and f[36:38] == b'\x00\x43' and src == client0:
                 discover += 1
             else:
                 problems.append(f'unexpected frame from {src.hex(":")}: {f[:42].hex()}')

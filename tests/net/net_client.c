@@ -1,33 +1,45 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// A net test client: talks to its copier (rx) and to net_virt_tx (tx)
-// through the queues the way a VMM's virtio-net device will, on QEMU's
-// user-mode network (gateway 10.0.2.2).
+// A net test client: stands where a guest's VMM will, reads the VMM config
+// sysgen writes (struct sysgen_vmm_config: mac, net_rx, net_tx), and talks
+// to its copier (rx) and to net_virt_tx (tx) through the queues the way a
+// VMM's virtio-net device will, on QEMU's user-mode network (gateway
+// 10.0.2.2).  "client0" is the one whose guest name ends in 0, "client1"
+// the other; client i uses IP 10.0.2.(15 + i).
 //
 // Each client, one step at a time:
 //   1. ARP request for 10.0.2.2 from its own MAC and IP: the reply must come
 //      back to it (and, checked on every frame, never to the other client);
-//   2. tx descriptors net_virt_tx must refuse (offsets, lengths, another
-//      client's source MAC), each answered with its status;
+//   2. tx descriptors net_virt_tx must refuse (offsets, lengths, a source
+//      MAC not its own), each answered with its status;
 //   3. ARP again: still served after its bad descriptors;
 //   4. a burst of NET_TEST_BURST ARP requests in flight at once: as many replies;
-//   5. client0 broadcasts a DHCP DISCOVER once client1 says it is at this
+//   5. a ping with a full-size frame, its payload compared on return;
+//   6. client0 broadcasts a DHCP DISCOVER once client1 says it is at this
 //      step; the gateway's DHCP OFFER goes to the broadcast MAC, and both
 //      clients must receive it;
-//   6. client1, done, breaks its tx ring; client0 then sends one more ARP
+//   7. client1, done, breaks its tx ring; client0 then sends one more ARP
 //      request, which must still be answered.
 // client1 first gives its copier two bad rx buffers, which must come back
 // unused with SG_NET_EINVAL.
-// Neither starts before both have posted their rx buffers: client0 (the
-// higher priority) may never idle while the net PDs answer it, so without
-// that client1 might not have run at all while client0's replies went by.
+// Neither starts before both have posted their rx buffers: client0 may
+// never idle while the net PDs answer it, so without that client1 might
+// not have run at all while client0's replies went by.
 // Every frame received must be for this client's MAC or a group address;
 // anything else is a FAIL line.  client0 ends the run when both are done.
 #include <microkit.h>
+#include <sysgen/config.h>
 #include <sysgen/net_queue.h>
 
 #include "net_test.h"
 
-uint64_t rx_queue, rx_data, tx_queue, tx_data; // vaddrs, patched by sysgen (setvar_vaddr)
+// A VMM's config: the test client stands where a guest's VMM will, and
+// reads the same struct sysgen writes for it (net_rx from its copier,
+// net_tx to net_virt_tx, its MAC; peers[0].ch, the vsock channel to the
+// other VMM in sysgen's layout, serves as the clients' "done" channel).
+__attribute__((section(".sysgen_config"))) struct sysgen_vmm_config config;
+
+static uint64_t rx_data, tx_data, rx_size, tx_size;
+static microkit_channel ch_rx, ch_tx, ch_done;
 
 #define RX_BUFS 64u
 
@@ -35,36 +47,34 @@ enum kind { ARP, BAD, SPOOF, BURST, PING, DHCP, LAST_ARP };
 
 struct step {
     enum kind kind;
-    uint32_t offset; // BAD: the descriptor sent
+    uint32_t offset; // BAD: the descriptor sent (from_end: bytes before the region's end)
+    bool from_end;
     uint16_t len;
     uint16_t want; // status wanted back
     const char *what;
 };
 
 static const struct step steps[] = {
-    {ARP, 0, 0, SG_NET_OK, "ARP request for 10.0.2.2"},
-    {BAD, NET_TEST_DATA - 30, 60, SG_NET_EINVAL, "tx frame running past the data region's end"},
-    {BAD, 0xfffffff0u, 60, SG_NET_EINVAL, "tx offset that wraps around"},
-    {BAD, 0, 0, SG_NET_EINVAL, "tx length 0"},
-    {BAD, 0, 13, SG_NET_EINVAL, "tx length 13 (shorter than a header)"},
-    {BAD, 0, SG_NET_MAX_FRAME + 1, SG_NET_EINVAL, "tx length 1519"},
-    {SPOOF, 0, 0, SG_NET_EPERM, "tx frame with the other client's source mac"},
-    {ARP, 0, 0, SG_NET_OK, "ARP request for 10.0.2.2 again"},
-    {BURST, 0, 0, SG_NET_OK, "burst of ARP requests"},
-    {PING, 0, 0, SG_NET_OK, "ping 10.0.2.2 with 1472 bytes of payload (1514-byte frames)"},
-    {DHCP, 0, 0, SG_NET_OK, "DHCP DISCOVER broadcast"},
+    {ARP, 0, 0, 0, SG_NET_OK, "ARP request for 10.0.2.2"},
+    {BAD, 30, 1, 60, SG_NET_EINVAL, "tx frame running past the data region's end"},
+    {BAD, 0xfffffff0u, 0, 60, SG_NET_EINVAL, "tx offset that wraps around"},
+    {BAD, 0, 0, 0, SG_NET_EINVAL, "tx length 0"},
+    {BAD, 0, 0, 13, SG_NET_EINVAL, "tx length 13 (shorter than a header)"},
+    {BAD, 0, 0, SG_NET_MAX_FRAME + 1, SG_NET_EINVAL, "tx length 1519"},
+    {SPOOF, 0, 0, 0, SG_NET_EPERM, "tx frame with a source mac not its own"},
+    {ARP, 0, 0, 0, SG_NET_OK, "ARP request for 10.0.2.2 again"},
+    {BURST, 0, 0, 0, SG_NET_OK, "burst of ARP requests"},
+    {PING, 0, 0, 0, SG_NET_OK, "ping 10.0.2.2 with 1472 bytes of payload (1514-byte frames)"},
+    {DHCP, 0, 0, 0, SG_NET_OK, "DHCP DISCOVER broadcast"},
     // client0 only, once client1 is done and has broken its tx ring.
-    {LAST_ARP, 0, 0, SG_NET_OK, "ARP request after client1 broke its tx ring"},
+    {LAST_ARP, 0, 0, 0, SG_NET_OK, "ARP request after the other client broke its tx ring"},
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]) - (me != 0))
 
 // client1 also gives its copier two rx buffers it must hand back unused:
 // one running past the rx data region, one too small for any frame.
-static const struct sg_net_desc bad_rx[] = {
-    {NET_TEST_DATA - 100, SG_NET_BUF_SIZE, 0},
-    {RX_BUFS * SG_NET_BUF_SIZE, 10, 0},
-};
-#define NBAD_RX (sizeof(bad_rx) / sizeof(bad_rx[0]))
+#define NBAD_RX 2u
+static struct sg_net_desc bad_rx[NBAD_RX]; // set in init(), from the region's size
 
 static const char *const status_names[] = {"ok", "invalid", "refused (not its mac)", "io error"};
 
@@ -72,13 +82,14 @@ static struct sg_net_ring rx_act, rx_free, tx_act, tx_free;
 static unsigned me, step, failures;
 static bool started, done, dhcp_sent, last_sent;
 static unsigned bad_rx_back; // of bad_rx, handed back 'invalid'
-// Notifications from client1 on NET_TEST_CH_DONE: 1 = its rx buffers are
+// Notifications from client1 on the done channel: 1 = its rx buffers are
 // posted; 2 = at its DHCP step, listening; 3 = done.  client0 answers the
 // first with "go" (client1 waits for it before its first step), and the
 // third can only follow our DISCOVER: each follows our answer to the one
 // before, so no two merge into one notification.
 static unsigned peer_events;
-static uint8_t mac[6], other_mac[6];
+static uint8_t mac[6];
+static const uint8_t spoof_mac[6] = {0x02, 0x00, 0x5e, 0x00, 0x00, 0x66};
 static uint8_t ip[4];
 static const uint8_t gw_ip[4] = {10, 0, 2, 2};
 
@@ -266,10 +277,10 @@ static void start_step(void)
         arp_request(0, mac);
         break;
     case BAD:
-        send(s->offset, s->len);
+        send(s->from_end ? (uint32_t)(tx_size - s->offset) : s->offset, s->len);
         break;
     case SPOOF:
-        arp_request(0, other_mac);
+        arp_request(0, spoof_mac);
         break;
     case PING:
         ping(0);
@@ -283,10 +294,10 @@ static void start_step(void)
         // client1 says it is listening; client0 sends once it heard that
         // (see advance()), so the broadcast cannot beat client1's buffers.
         if (me != 0)
-            microkit_notify(NET_TEST_CH_DONE);
+            microkit_notify(ch_done);
         break;
     }
-    microkit_notify(NET_TEST_CH_TX);
+    microkit_notify(ch_tx);
 }
 
 static void finish(void)
@@ -306,8 +317,8 @@ static void finish(void)
     // Last, break the tx ring (a tail far beyond anything posted):
     // net_virt_tx must drop this client and go on serving client0.
     tx_act.idx->tail = tx_act.own + 1000;
-    microkit_notify(NET_TEST_CH_TX);
-    microkit_notify(NET_TEST_CH_DONE);
+    microkit_notify(ch_tx);
+    microkit_notify(ch_done);
 }
 
 // Is the current step complete?  Then report it and start the next.
@@ -320,7 +331,7 @@ static void advance(void)
                 return;
             dhcp_sent = true;
             dhcp_discover(0);
-            microkit_notify(NET_TEST_CH_TX);
+            microkit_notify(ch_tx);
         }
         if (s->kind == LAST_ARP && !last_sent) {
             if (peer_events < 3)
@@ -328,7 +339,7 @@ static void advance(void)
             last_sent = true;
             arp_want = arp_replies + 1;
             arp_request(0, mac);
-            microkit_notify(NET_TEST_CH_TX);
+            microkit_notify(ch_tx);
         }
         if (tx_out)
             return;
@@ -410,7 +421,7 @@ static void poll(void)
             continue;
         }
         if (d.status != SG_NET_OK || !sg_net_len_ok(d.len) ||
-            !sg_net_range_ok(d.offset, d.len, NET_TEST_DATA) || d.offset % SG_NET_BUF_SIZE)
+            !sg_net_range_ok(d.offset, d.len, rx_size) || d.offset % SG_NET_BUF_SIZE)
             fail2("rx", "copier returned a bad descriptor");
         else
             on_frame((const volatile uint8_t *)rx_data + d.offset, d.len);
@@ -419,7 +430,7 @@ static void poll(void)
         repost = true;
     }
     if (repost)
-        microkit_notify(NET_TEST_CH_RX);
+        microkit_notify(ch_rx);
     for (int n; (n = sg_net_pending(&tx_free)) > 0;) {
         struct sg_net_desc d;
         sg_net_take(&tx_free, &d);
@@ -433,18 +444,38 @@ static void poll(void)
 
 void init(void)
 {
-    me = microkit_name[6] == '1';
-    const uint8_t m0[6] = NET_TEST_MAC(0), m1[6] = NET_TEST_MAC(1);
-    for (int k = 0; k < 6; k++) {
-        mac[k] = me ? m1[k] : m0[k];
-        other_mac[k] = me ? m0[k] : m1[k];
+    const struct sysgen_config_header *h = &config.header;
+    if (h->magic != SYSGEN_CONFIG_MAGIC || h->kind != SYSGEN_KIND_VMM || h->size != sizeof(config) ||
+        !config.net_rx.queue_vaddr || !config.net_tx.queue_vaddr || config.num_peers < 1 ||
+        config.net_rx.data_size < RX_BUFS * SG_NET_BUF_SIZE ||
+        config.net_tx.data_size < NET_TEST_BURST * SG_NET_BUF_SIZE) {
+        sg_printf("%s: FAIL: no usable VMM config with net connections and a peer\n",
+                  microkit_name);
+        sg_dbg_exit(1);
     }
+    // client0 ends the run: the guest whose name ends in 0.
+    const char *g = config.guest_name;
+    unsigned n = 0;
+    while (n < SYSGEN_NAME_LEN - 1 && g[n])
+        n++;
+    me = n && g[n - 1] == '0' ? 0 : 1;
+    for (int k = 0; k < 6; k++)
+        mac[k] = config.mac[k];
+    rx_data = config.net_rx.data_vaddr;
+    rx_size = config.net_rx.data_size;
+    tx_data = config.net_tx.data_vaddr;
+    tx_size = config.net_tx.data_size;
+    ch_rx = config.net_rx.ch;
+    ch_tx = config.net_tx.ch;
+    ch_done = config.peers[0].ch;
+    bad_rx[0] = (struct sg_net_desc){(uint32_t)(rx_size - 100), SG_NET_BUF_SIZE, 0};
+    bad_rx[1] = (struct sg_net_desc){RX_BUFS * SG_NET_BUF_SIZE, 10, 0};
     ip[0] = 10;
     ip[1] = 0;
     ip[2] = 2;
     ip[3] = (uint8_t)(15 + me);
-    volatile struct sg_net_queue *rq = (volatile struct sg_net_queue *)rx_queue;
-    volatile struct sg_net_queue *tq = (volatile struct sg_net_queue *)tx_queue;
+    volatile struct sg_net_queue *rq = (volatile struct sg_net_queue *)config.net_rx.queue_vaddr;
+    volatile struct sg_net_queue *tq = (volatile struct sg_net_queue *)config.net_tx.queue_vaddr;
     rx_act = sg_net_ring(rq, true);
     rx_free = sg_net_ring(rq, false);
     tx_act = sg_net_ring(tq, true);
@@ -455,21 +486,21 @@ void init(void)
         struct sg_net_desc b = {k * SG_NET_BUF_SIZE, SG_NET_BUF_SIZE, 0};
         sg_net_put(&rx_free, &b);
     }
-    microkit_notify(NET_TEST_CH_RX);
+    microkit_notify(ch_rx);
     // Both clients listen before either sends: every frame routed wrongly
     // would find the other one ready to notice it.
     if (me != 0)
-        microkit_notify(NET_TEST_CH_DONE);
+        microkit_notify(ch_done);
 }
 
 void notified(microkit_channel ch)
 {
-    if (ch == NET_TEST_CH_DONE) {
+    if (ch == ch_done) {
         peer_events++;
         if (!started) { // client0: client1 is listening; client1: go
             started = true;
             if (me == 0)
-                microkit_notify(NET_TEST_CH_DONE);
+                microkit_notify(ch_done);
             start_step();
         }
     }

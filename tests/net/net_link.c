@@ -12,7 +12,12 @@
 // with test PDs where the VMMs would be.  The NIC: QEMU fills virtio-mmio
 // slots from the top, so with a disk first and the NIC second the NIC is in
 // slot 30, registers 0x0a003c00 (in the page 0x0a003000), INTID 78.
+//
 // Usage: net_link OUT COMPONENTS
+//        net_link --sdf SDF OUT COMPONENTS PD=DUMP...
+// The second form links an SDF sysgen wrote (with the test clients in the
+// VMMs' place) with the config bytes `sysgen --dump-config PD` printed
+// into the file DUMP for each PD: sysgen's own layout, end to end.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +34,10 @@
 #define DRV_DATA    0x200000ull
 #define DRV_RX_PHYS 0x70000000ull // fixed: the driver gives them to the device for DMA
 #define DRV_TX_PHYS 0x70200000ull
+#define CLIENT_RX_Q 0x10000000ull // in each client, as in a VMM
+#define CLIENT_RX_D 0x10200000ull
+#define CLIENT_TX_Q 0x10400000ull
+#define CLIENT_TX_D 0x10600000ull
 
 static void header(struct sysgen_config_header *h, uint16_t kind, uint32_t size, const char *pd)
 {
@@ -49,14 +58,12 @@ static struct sysgen_conn conn(uint64_t q, uint64_t d, uint64_t dsize, uint64_t 
                                 .ch = ch};
 }
 
-static void map(struct strbuf *s, const char *mr, int i, uint64_t vaddr, const char *perms,
-                const char *setvar)
+static void map(struct strbuf *s, const char *mr, int i, uint64_t vaddr, const char *perms)
 {
     char name[32];
     snprintf(name, sizeof(name), i < 0 ? "%s" : "%s%d", mr, i);
-    sb_printf(s, "        <map mr=\"%s\" vaddr=\"0x%llx\" perms=\"%s\"%s%s%s />\n", name,
-              (unsigned long long)vaddr, perms, setvar ? " setvar_vaddr=\"" : "",
-              setvar ? setvar : "", setvar ? "\"" : "");
+    sb_printf(s, "        <map mr=\"%s\" vaddr=\"0x%llx\" perms=\"%s\" />\n", name,
+              (unsigned long long)vaddr, perms);
 }
 
 static void channel(struct strbuf *s, const char *a, int ida, const char *b, int idb)
@@ -65,8 +72,48 @@ static void channel(struct strbuf *s, const char *a, int ida, const char *b, int
               a, ida, b, idb);
 }
 
+// Read `sysgen --dump-config` output: hex bytes separated by white space.
+static void *read_dump(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    enum { MAX = 8192 }; // every config struct is smaller
+    uint8_t *b = malloc(MAX);
+    size_t n = 0;
+    unsigned v;
+    while (b && n < MAX && fscanf(f, "%2x", &v) == 1)
+        b[n++] = (uint8_t)v;
+    fclose(f);
+    *size = n;
+    return n ? b : NULL;
+}
+
+static int link_dumps(int argc, char **argv)
+{
+    // net_link --sdf SDF OUT COMPONENTS PD=DUMP...
+    struct link_pd_config cfg[SYSGEN_MAX_PDS];
+    int n = 0;
+    for (int i = 5; i < argc && n < SYSGEN_MAX_PDS; i++, n++) {
+        char *eq = strchr(argv[i], '=');
+        if (!eq) {
+            fprintf(stderr, "net_link: want PD=DUMP, got %s\n", argv[i]);
+            return 2;
+        }
+        *eq = '\0';
+        cfg[n].pd = argv[i];
+        if (!(cfg[n].bytes = read_dump(eq + 1, &cfg[n].size))) {
+            fprintf(stderr, "net_link: cannot read config bytes from %s\n", eq + 1);
+            return 2;
+        }
+    }
+    return link_sdf_file_configs(argv[2], argv[4], argv[3], cfg, (size_t)n);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 5 && !strcmp(argv[1], "--sdf"))
+        return link_dumps(argc, argv);
     if (argc != 3) {
         fprintf(stderr, "usage: net_link OUT COMPONENTS\n");
         return 2;
@@ -95,27 +142,27 @@ int main(int argc, char **argv)
     sb_puts(&s, "    <protection_domain name=\"net_driver\" priority=\"230\">\n"
                 "        <program_image path=\"net_driver_virtio.elf\" />\n"
                 "        <map mr=\"nic_regs\" vaddr=\"0x20000000\" perms=\"rw\" cached=\"false\" />\n");
-    map(&s, "rx_drv_q", -1, 0x20001000, "rw", NULL);
-    map(&s, "rx_drv_d", -1, 0x20200000, "rw", NULL);
-    map(&s, "tx_drv_q", -1, 0x20400000, "rw", NULL);
-    map(&s, "tx_drv_d", -1, 0x20600000, "r", NULL);
+    map(&s, "rx_drv_q", -1, 0x20001000, "rw");
+    map(&s, "rx_drv_d", -1, 0x20200000, "rw");
+    map(&s, "tx_drv_q", -1, 0x20400000, "rw");
+    map(&s, "tx_drv_d", -1, 0x20600000, "r");
     sb_printf(&s, "        <irq irq=\"%d\" id=\"0\" />\n    </protection_domain>\n", NIC_IRQ);
 
     sb_puts(&s, "    <protection_domain name=\"net_virt_rx\" priority=\"229\">\n"
                 "        <program_image path=\"net_virt_rx.elf\" />\n");
-    map(&s, "rx_drv_q", -1, 0x20000000, "rw", NULL);
-    map(&s, "rx_drv_d", -1, 0x20200000, "r", NULL);
+    map(&s, "rx_drv_q", -1, 0x20000000, "rw");
+    map(&s, "rx_drv_d", -1, 0x20200000, "r");
     for (int i = 0; i < n; i++)
-        map(&s, "rx_virt_q", i, 0x20400000 + i * 0x1000, "rw", NULL);
+        map(&s, "rx_virt_q", i, 0x20400000 + i * 0x1000, "rw");
     sb_puts(&s, "    </protection_domain>\n");
 
     sb_puts(&s, "    <protection_domain name=\"net_virt_tx\" priority=\"229\">\n"
                 "        <program_image path=\"net_virt_tx.elf\" />\n");
-    map(&s, "tx_drv_q", -1, 0x20000000, "rw", NULL);
-    map(&s, "tx_drv_d", -1, 0x20200000, "rw", NULL);
+    map(&s, "tx_drv_q", -1, 0x20000000, "rw");
+    map(&s, "tx_drv_d", -1, 0x20200000, "rw");
     for (int i = 0; i < n; i++) {
-        map(&s, "tx_q", i, 0x20400000 + i * 0x400000, "rw", NULL);
-        map(&s, "tx_d", i, 0x20600000 + i * 0x400000, "r", NULL);
+        map(&s, "tx_q", i, 0x20400000 + i * 0x400000, "rw");
+        map(&s, "tx_d", i, 0x20600000 + i * 0x400000, "r");
     }
     sb_puts(&s, "    </protection_domain>\n");
 
@@ -124,10 +171,10 @@ int main(int argc, char **argv)
                   "    <protection_domain name=\"net_copy_client%d\" priority=\"228\">\n"
                   "        <program_image path=\"net_copy.elf\" />\n",
                   i);
-        map(&s, "rx_virt_q", i, 0x20000000, "rw", NULL);
-        map(&s, "rx_drv_d", -1, 0x20200000, "r", NULL);
-        map(&s, "rx_q", i, 0x20400000, "rw", NULL);
-        map(&s, "rx_d", i, 0x20600000, "rw", NULL);
+        map(&s, "rx_virt_q", i, 0x20000000, "rw");
+        map(&s, "rx_drv_d", -1, 0x20200000, "r");
+        map(&s, "rx_q", i, 0x20400000, "rw");
+        map(&s, "rx_d", i, 0x20600000, "rw");
         sb_puts(&s, "    </protection_domain>\n");
     }
     for (int i = 0; i < n; i++) {
@@ -135,10 +182,10 @@ int main(int argc, char **argv)
                   "    <protection_domain name=\"client%d\" priority=\"%d\">\n"
                   "        <program_image path=\"tests/net_client.elf\" />\n",
                   i, 100 - i);
-        map(&s, "rx_q", i, 0x10000000, "rw", "rx_queue");
-        map(&s, "rx_d", i, 0x10200000, "r", "rx_data");
-        map(&s, "tx_q", i, 0x10400000, "rw", "tx_queue");
-        map(&s, "tx_d", i, 0x10600000, "rw", "tx_data");
+        map(&s, "rx_q", i, CLIENT_RX_Q, "rw");
+        map(&s, "rx_d", i, CLIENT_RX_D, "r");
+        map(&s, "tx_q", i, CLIENT_TX_Q, "rw");
+        map(&s, "tx_d", i, CLIENT_TX_D, "rw");
         sb_puts(&s, "    </protection_domain>\n");
     }
 
@@ -158,6 +205,7 @@ int main(int argc, char **argv)
     static struct sysgen_net_driver_config drv;
     static struct sysgen_net_virt_config vrx, vtx;
     static struct sysgen_net_copy_config cp[NET_TEST_CLIENTS];
+    static struct sysgen_vmm_config vmm[NET_TEST_CLIENTS];
     header(&drv.header, SYSGEN_KIND_NET_DRIVER, sizeof(drv), "net_driver");
     drv.nic = (struct sysgen_device){0x20000000 + (NIC_REGS & 0xfff), NIC_REGS, 0x200, NIC_IRQ, 0};
     drv.rx = conn(0x20001000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 1);
@@ -167,12 +215,12 @@ int main(int argc, char **argv)
     header(&vtx.header, SYSGEN_KIND_NET_VIRT_TX, sizeof(vtx), "net_virt_tx");
     vtx.driver = conn(0x20000000, 0x20200000, DRV_DATA, DRV_TX_PHYS, 0);
     vrx.num_clients = vtx.num_clients = n;
-    struct link_pd_config cfg[3 + NET_TEST_CLIENTS] = {
+    struct link_pd_config cfg[3 + 2 * NET_TEST_CLIENTS] = {
         {"net_driver", &drv, sizeof(drv)},
         {"net_virt_rx", &vrx, sizeof(vrx)},
         {"net_virt_tx", &vtx, sizeof(vtx)},
     };
-    static char copy_names[NET_TEST_CLIENTS][32];
+    static char copy_names[NET_TEST_CLIENTS][32], client_names[NET_TEST_CLIENTS][32];
     for (int i = 0; i < n; i++) {
         const uint8_t mac[6] = NET_TEST_MAC(i);
         // As sysgen: net_virt_rx's view of a client is its copier's queue
@@ -187,6 +235,17 @@ int main(int argc, char **argv)
         cp[i].virt = conn(0x20000000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 0);
         cp[i].client = conn(0x20400000, 0x20600000, NET_TEST_DATA, 0, 1);
         cfg[3 + i] = (struct link_pd_config){copy_names[i], &cp[i], sizeof(cp[i])};
+        // The clients read what a VMM would: only the net fields and a peer
+        // channel matter to them.
+        snprintf(client_names[i], sizeof(client_names[i]), "client%d", i);
+        header(&vmm[i].header, SYSGEN_KIND_VMM, sizeof(vmm[i]), client_names[i]);
+        memcpy(vmm[i].guest_name, client_names[i], strlen(client_names[i]) + 1);
+        memcpy(vmm[i].mac, mac, 6);
+        vmm[i].net_rx = conn(CLIENT_RX_Q, CLIENT_RX_D, NET_TEST_DATA, 0, NET_TEST_CH_RX);
+        vmm[i].net_tx = conn(CLIENT_TX_Q, CLIENT_TX_D, NET_TEST_DATA, 0, NET_TEST_CH_TX);
+        vmm[i].num_peers = 1;
+        vmm[i].peers[0].ch = NET_TEST_CH_DONE;
+        cfg[3 + n + i] = (struct link_pd_config){client_names[i], &vmm[i], sizeof(vmm[i])};
     }
 
     char *path = xasprintf("%s/net.system", argv[1]);
@@ -196,5 +255,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "net_link: cannot write %s\n", path);
         return 2;
     }
-    return link_sdf_file_configs(path, argv[2], argv[1], cfg, 3 + NET_TEST_CLIENTS);
+    return link_sdf_file_configs(path, argv[2], argv[1], cfg, 3 + 2 * NET_TEST_CLIENTS);
 }

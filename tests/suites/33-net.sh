@@ -14,20 +14,79 @@ RT_OUT=build/net-test
 
 NET_LINK=${NET_LINK:-build/tests/net/net_link}
 
-# net_boot NAME [QEMU ARGS...]: boot $RT_OUT/sys/loader.img with a blank
-# virtio-blk disk first (so that the NIC lands in slot 30, 0x0a003c00,
-# where sysgen's board data and net_link.c put it) and ARGS; console and
-# exit code as rt_boot leaves them.
+# net_boot NAME IMAGE DISK [QEMU ARGS...]: boot IMAGE with DISK as a
+# virtio-blk disk first ("" for a blank one), so that the NIC lands in slot
+# 30, 0x0a003c00, where sysgen's board data and net_link.c put it, then
+# ARGS; console and exit code as rt_boot leaves them.
 net_boot() {
-  local name=$1 dir="$RT_OUT/$1"
-  shift
+  local name=$1 image=$2 disk=$3 dir="$RT_OUT/$1"
+  shift 3
   mkdir -p "$dir"
-  truncate -s 1M "$dir/blank.img"
+  if [ -z "$disk" ]; then
+    disk=$dir/blank.img
+    truncate -s 1M "$disk"
+  fi
   timeout "$RT_TIMEOUT" qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
     -cpu cortex-a53 -m 2G -nographic -semihosting -nic none -monitor none \
-    -drive "if=none,id=disk,format=raw,file=$dir/blank.img" -device virtio-blk-device,drive=disk \
-    "$@" -kernel "$RT_OUT/sys/loader.img" </dev/null >"$dir/console.log" 2>&1
+    -drive "if=none,id=disk,format=raw,file=$disk" -device virtio-blk-device,drive=disk \
+    "$@" -kernel "$image" </dev/null >"$dir/console.log" 2>&1
   echo $? >"$dir/rc"
+}
+
+# net_run NAME IMAGE DISK C0 C1 MAC0 MAC1: boot IMAGE on QEMU's user-mode
+# network, recording the wire, and check everything the two test clients
+# (PDs C0 and C1, MACs MAC0 and MAC1) and the net PDs report, and the wire.
+net_run() {
+  local name=$1 image=$2 disk=$3 c0=$4 c1=$5 mac0=$6 mac1=$7
+  mkdir -p "$RT_OUT/$name"
+  net_boot "$name" "$image" "$disk" -global virtio-mmio.force-legacy=false \
+    -netdev user,id=net -device virtio-net-device,netdev=net \
+    -object "filter-dump,id=dump,netdev=net,file=$RT_OUT/$name/wire.pcap"
+  rt_expect "$name" "the driver finds QEMU's virtio-net-mmio NIC and reads its MAC" \
+    '^net_driver: virtio-net at 0xa003c00: mac 52:54:0:12:34:56, 128 rx buffers, 128 tx slots$'
+  rt_expect "$name" "each client's ARP request for 10.0.2.2 is answered, to that client" \
+    "^$c0: ARP reply: 10\\.0\\.2\\.2 is at 52:55:a:0:2:2$" \
+    "^$c1: ARP reply: 10\\.0\\.2\\.2 is at 52:55:a:0:2:2$"
+  rt_expect "$name" "bad tx descriptors (offset, wrap, lengths) are refused as 'invalid', logged" \
+    "^$c0: tx frame running past the data region's end -> invalid$" \
+    "^$c0: tx offset that wraps around -> invalid$" "^$c0: tx length 0 -> invalid$" \
+    "^$c0: tx length 13 \\(shorter than a header\\) -> invalid$" \
+    "^$c0: tx length 1519 -> invalid$" "^$c1: tx length 1519 -> invalid$" \
+    '^net_virt_tx: client 0: frame at offset 0xfffffff0 len 60 refused: outside the frame limits'
+  rt_expect "$name" "a frame with a source MAC not the client's own is refused, logged" \
+    "^$c0: tx frame with a source mac not its own -> refused \\(not its mac\\)$" \
+    "^$c1: tx frame with a source mac not its own -> refused \\(not its mac\\)$" \
+    "^net_virt_tx: client 1: frame at offset 0x0 len 60 refused: source mac is not the client's$"
+  rt_expect "$name" "after their bad descriptors both clients still send and receive: 16 ARP requests at once, 16 replies" \
+    "^$c0: burst of ARP requests: 16 in flight, 16 replies$" \
+    "^$c1: burst of ARP requests: 16 in flight, 16 replies$"
+  rt_expect "$name" "full-size frames both ways: a ping with 1472 bytes of payload comes back identical" \
+    "^$c0: ping 10\\.0\\.2\\.2 with 1472 bytes of payload \\(1514-byte frames\\): reply, payload identical$" \
+    "^$c1: ping 10\\.0\\.2\\.2 with 1472 bytes of payload \\(1514-byte frames\\): reply, payload identical$"
+  rt_expect "$name" "the gateway's broadcast DHCP OFFER reaches both clients" \
+    "^$c0: received the gateway's broadcast DHCP OFFER$" \
+    "^$c1: received the gateway's broadcast DHCP OFFER$"
+  rt_expect "$name" "no client received a frame for another MAC (the other's unicast replies included)" \
+    "^$c0: done, 21 frames received, 0 for another mac, 0 failures$" \
+    "^$c1: done, 20 frames received, 0 for another mac, 0 failures$"
+  rt_expect "$name" "rx buffers a client gives its copier outside its region or too small come back unused, 'invalid'" \
+    "^$c1: its 2 bad rx buffers came back unused, 'invalid'$"
+  rt_expect "$name" "a client that breaks its tx ring is dropped, logged, and the other is still served" \
+    '^net_virt_tx: client 1 broke its tx ring; dropping it$' \
+    "^$c0: ARP request after the other client broke its tx ring -> reply$"
+  rt_reject "$name" "no client check failed" 'FAIL'
+  rt_reject "$name" "no copier dropped a frame (every client had buffers)" 'dropped'
+  rt_reject "$name" "no PD faulted" '^KERN\|FAULT'
+  rt_exit_code "$name" 0
+  # The wire's view: exactly the frames the clients were allowed to send
+  # left the NIC, and the gateway answered each at its sender's MAC.
+  local what="$name: on the wire: 19 and 18 ARP requests from the clients, each from its own MAC and IP, a full-size ping each, one DHCP DISCOVER, nothing refused, replies to the right MAC"
+  if out=$("$PY" tests/net/check_pcap.py "$RT_OUT/$name/wire.pcap" "$mac0" "$mac1" 2>&1); then
+    ok "$what"
+  else
+    not_ok "$what"
+    printf '%s\n' "$out" | sed 's/^/#   /'
+  fi
 }
 
 # -- the queue format on the host (cmocka, ASan, UBSan) ------------------------
@@ -45,53 +104,40 @@ else
 fi
 
 # -- a run on QEMU's user-mode network ----------------------------------------
-mkdir -p "$RT_OUT/net"
-net_boot net -global virtio-mmio.force-legacy=false -netdev user,id=net \
-  -device virtio-net-device,netdev=net -object "filter-dump,id=dump,netdev=net,file=$RT_OUT/net/wire.pcap"
-rt_expect net "the driver finds QEMU's virtio-net-mmio NIC and reads its MAC" \
-  '^net_driver: virtio-net at 0xa003c00: mac 52:54:0:12:34:56, 128 rx buffers, 128 tx slots$'
-rt_expect net "each client's ARP request for 10.0.2.2 is answered, to that client" \
-  '^client0: ARP reply: 10\.0\.2\.2 is at 52:55:a:0:2:2$' \
-  '^client1: ARP reply: 10\.0\.2\.2 is at 52:55:a:0:2:2$'
-rt_expect net "bad tx descriptors (offset, wrap, lengths) are refused as 'invalid', logged" \
-  "^client0: tx frame running past the data region's end -> invalid$" \
-  '^client0: tx offset that wraps around -> invalid$' '^client0: tx length 0 -> invalid$' \
-  '^client0: tx length 13 \(shorter than a header\) -> invalid$' \
-  '^client0: tx length 1519 -> invalid$' '^client1: tx length 1519 -> invalid$' \
-  '^net_virt_tx: client 0: frame at offset 0xfffffff0 len 60 refused: outside the frame limits'
-rt_expect net "a frame with another client's source MAC is refused, logged" \
-  "^client0: tx frame with the other client's source mac -> refused \(not its mac\)$" \
-  "^client1: tx frame with the other client's source mac -> refused \(not its mac\)$" \
-  "^net_virt_tx: client 1: frame at offset 0x0 len 60 refused: source mac is not the client's$"
-rt_expect net "after their bad descriptors both clients still send and receive: 16 ARP requests at once, 16 replies" \
-  '^client0: burst of ARP requests: 16 in flight, 16 replies$' \
-  '^client1: burst of ARP requests: 16 in flight, 16 replies$'
-rt_expect net "full-size frames both ways: a ping with 1472 bytes of payload comes back identical" \
-  '^client0: ping 10\.0\.2\.2 with 1472 bytes of payload \(1514-byte frames\): reply, payload identical$' \
-  '^client1: ping 10\.0\.2\.2 with 1472 bytes of payload \(1514-byte frames\): reply, payload identical$'
-rt_expect net "the gateway's broadcast DHCP OFFER reaches both clients" \
-  "^client0: received the gateway's broadcast DHCP OFFER$" \
-  "^client1: received the gateway's broadcast DHCP OFFER$"
-rt_expect net "no client received a frame for another MAC (the other's unicast replies included)" \
-  '^client0: done, 21 frames received, 0 for another mac, 0 failures$' \
-  '^client1: done, 20 frames received, 0 for another mac, 0 failures$'
-rt_expect net "rx buffers a client gives its copier outside its region or too small come back unused, 'invalid'" \
-  "^client1: its 2 bad rx buffers came back unused, 'invalid'$"
-rt_expect net "a client that breaks its tx ring is dropped, logged, and the other is still served" \
-  '^net_virt_tx: client 1 broke its tx ring; dropping it$' \
-  '^client0: ARP request after client1 broke its tx ring -> reply$'
-rt_reject net "no client check failed" 'FAIL'
-rt_reject net "no copier dropped a frame (every client had buffers)" 'dropped'
-rt_reject net "no PD faulted" '^KERN\|FAULT'
-rt_exit_code net 0
+net_run net "$RT_OUT/sys/loader.img" "" client0 client1 52:54:01:00:00:10 52:54:01:00:00:11
 
-# The wire's view: exactly the frames the clients were allowed to send
-# left the NIC, and the gateway answered each at its sender's MAC.
-if out=$("$PY" tests/net/check_pcap.py "$RT_OUT/net/wire.pcap" 2>&1); then
-  ok "net: on the wire: 19 and 18 ARP requests from the clients, each from its own MAC and IP, a full-size ping each, one DHCP DISCOVER, nothing refused, replies to the right MAC"
+# -- the same on sysgen's own layout and configs --------------------------------
+# `sysgen --plan-all-devices` lays out the whole two_guests system (serial,
+# block, net, VMMs) without an image, because no VMM offers virtio-net yet.
+# Link its SDF with the config bytes it writes (--dump-config), the test
+# client standing in for vmm.elf: the net PDs then run with exactly sysgen's
+# names, maps, rights, channels and configs.
+PLAN=$RT_OUT/plan
+dumps=()
+if "$SYSGEN" --plan-all-devices -o "$PLAN" systems/two_guests.yaml >"$RT_OUT/plan.log" 2>&1; then
+  sed 's|<program_image path="vmm.elf" />|<program_image path="tests/net_client.elf" />|' \
+    "$PLAN/generated/system.sdf" >"$PLAN/generated/net-test.system"
+  mkdir -p "$PLAN/dumps"
+  while read -r pd; do
+    "$SYSGEN" --plan-all-devices -o "$PLAN" systems/two_guests.yaml --dump-config "$pd" \
+      >"$PLAN/dumps/$pd.hex" 2>>"$RT_OUT/plan.log" </dev/null && dumps+=("$pd=$PLAN/dumps/$pd.hex")
+  done < <(grep -o '<protection_domain name="[^"]*"' "$PLAN/generated/system.sdf" | cut -d'"' -f2)
+fi
+# client i's MAC, as sysgen laid it out (the generated VMM header).
+plan_mac() {
+  grep -o '\.mac = {[^}]*}' "$PLAN/generated/include/vmm_linux$1.h" 2>/dev/null |
+    grep -o '0x[0-9a-f]*' | sed 's/0x//' | paste -sd:
+}
+if [ "${#dumps[@]}" -ge 12 ] &&
+   out=$("$NET_LINK" --sdf "$PLAN/generated/net-test.system" "$PLAN/sys" "$RT_COMPONENTS" \
+         "${dumps[@]}" 2>&1) && [ -s "$PLAN/sys/loader.img" ]; then
+  ok "net: sysgen's two_guests layout linked with its own configs (test clients as the VMMs)"
+  net_run net-plan "$PLAN/sys/loader.img" "$PLAN/disk.img" vmm_linux0 vmm_linux1 \
+    "$(plan_mac 0)" "$(plan_mac 1)"
 else
-  not_ok "net: on the wire: 19 and 18 ARP requests from the clients, each from its own MAC and IP, a full-size ping each, one DHCP DISCOVER, nothing refused, replies to the right MAC"
-  printf '%s\n' "$out" | sed 's/^/#   /'
+  not_ok "net: sysgen's two_guests layout linked with its own configs (test clients as the VMMs)"
+  sed 's/^/#   /' "$RT_OUT/plan.log"
+  printf '%s\n' "${out:-}" | sed 's/^/#   /'
 fi
 
 # -- device trouble becomes a message, never a crash ------------------------
@@ -110,7 +156,7 @@ waits() {
     rt_show_console "$1"
   fi
 }
-net_boot net-nonic -global virtio-mmio.force-legacy=false
+net_boot net-nonic "$RT_OUT/sys/loader.img" "" -global virtio-mmio.force-legacy=false
 rt_expect net-nonic "without a NIC the driver says so, and answers tx frames 'io error' to net_virt_tx" \
   '^net_driver: virtio-net at 0xa003c00: no network device in this slot; no frames will move$' \
   '^net_virt_tx: the driver could not send a frame \(status 3\)$'
@@ -118,7 +164,7 @@ rt_reject net-nonic "no PD faulted" '^KERN\|FAULT'
 waits net-nonic
 
 # A legacy (version 1) transport: refused with a hint, the same way.
-net_boot net-legacy -global virtio-mmio.force-legacy=true -netdev user,id=net \
+net_boot net-legacy "$RT_OUT/sys/loader.img" "" -global virtio-mmio.force-legacy=true -netdev user,id=net \
   -device virtio-net-device,netdev=net
 rt_expect net-legacy "a legacy virtio-mmio transport is refused with a hint" \
   '^net_driver: virtio-net at 0xa003c00: not a version-2 transport \(QEMU needs -global virtio-mmio.force-legacy=false\)'
