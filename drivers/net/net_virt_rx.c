@@ -25,7 +25,7 @@ static struct net_end drv; // the driver fills its active ring, we fill its free
 static struct client clients[SYSGEN_MAX_CLIENTS];
 static uint32_t nbufs;
 static uint32_t holders[SG_NET_RING_SIZE]; // bit c: client c's copier holds buffer i
-static uint64_t notify_clients;           // bit c: frames were posted to copier c
+static uint64_t notify_clients;            // bit c: frames were posted to copier c
 static bool notify_driver, ready;
 
 void init(void)

@@ -21,12 +21,12 @@
 
 __attribute__((section(".sysgen_config"))) struct sysgen_net_driver_config config;
 
-#define VIRTIO_ID_NET   1u
+#define VIRTIO_ID_NET    1u
 #define VIRTIO_NET_F_MAC (1u << 5)
-#define RXQ             0u
-#define TXQ             1u
-#define QSIZE           256u // virtqueue entries we ask for (the device may offer fewer)
-#define MAX_SLOTS       (QSIZE / 2)
+#define RXQ              0u
+#define TXQ              1u
+#define QSIZE            256u // virtqueue entries we ask for (the device may offer fewer)
+#define MAX_SLOTS        (QSIZE / 2)
 
 struct vq_desc {
     uint64_t addr;
@@ -82,9 +82,9 @@ static volatile uint32_t *regs;
 static volatile struct dma *dma;
 static uint64_t dma_paddr, rx_paddr, tx_paddr, tx_size;
 static struct queue q[2];
-static uint32_t nbufs;              // rx pool
-static bool rx_at_virt[MAX_SLOTS];  // rx buffer i is lent to net_virt_rx
-static uint32_t ntx;                // tx slots
+static uint32_t nbufs;             // rx pool
+static bool rx_at_virt[MAX_SLOTS]; // rx buffer i is lent to net_virt_rx
+static uint32_t ntx;               // tx slots
 static bool tx_busy[MAX_SLOTS];
 static struct sg_net_desc tx_req[MAX_SLOTS]; // what net_virt_tx sent, echoed on the free ring
 static uint32_t tx_inflight;
@@ -200,8 +200,8 @@ static bool dev_init(void)
                                VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
     if (want_lo & VIRTIO_NET_F_MAC)
         sg_printf("%s: virtio-net at 0x%llx: mac %x:%x:%x:%x:%x:%x, %u rx buffers, %u tx slots\n",
-                  microkit_name, (unsigned long long)config.nic.regs_paddr, mac[0], mac[1],
-                  mac[2], mac[3], mac[4], mac[5], nbufs, ntx);
+                  microkit_name, (unsigned long long)config.nic.regs_paddr, mac[0], mac[1], mac[2],
+                  mac[3], mac[4], mac[5], nbufs, ntx);
     else
         sg_printf("%s: virtio-net at 0x%llx: no mac offered, %u rx buffers, %u tx slots\n",
                   microkit_name, (unsigned long long)config.nic.regs_paddr, nbufs, ntx);
@@ -213,7 +213,8 @@ static void rx_post(uint32_t i)
 {
     struct queue *qu = &q[RXQ];
     volatile struct vq_desc *d = &qu->vq->desc[2 * i];
-    d[0].addr = dma_paddr + __builtin_offsetof(struct dma, rx_hdr) + i * sizeof(struct virtio_net_hdr);
+    d[0].addr =
+        dma_paddr + __builtin_offsetof(struct dma, rx_hdr) + i * sizeof(struct virtio_net_hdr);
     d[0].len = sizeof(struct virtio_net_hdr);
     d[0].flags = VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT;
     d[0].next = (uint16_t)(2 * i + 1);
@@ -276,7 +277,8 @@ static bool rx_complete(void)
         }
         uint32_t len = e.len - (uint32_t)sizeof(struct virtio_net_hdr);
         struct sg_net_desc d = {i * SG_NET_BUF_SIZE, (uint16_t)len, SG_NET_OK};
-        if (e.len < sizeof(struct virtio_net_hdr) || !sg_net_len_ok(len) || !sg_net_put(&rx.active, &d)) {
+        if (e.len < sizeof(struct virtio_net_hdr) || !sg_net_len_ok(len) ||
+            !sg_net_put(&rx.active, &d)) {
             rx_post(i);
             reposted = true;
             continue;

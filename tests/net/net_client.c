@@ -356,8 +356,8 @@ static void advance(void)
         } else if (s->kind == BAD || s->kind == SPOOF) {
             sg_printf("%s: %s -> %s\n", microkit_name, s->what, status_names[s->want]);
         } else if (s->kind == BURST) {
-            sg_printf("%s: %s: %u in flight, %u replies\n", microkit_name, s->what,
-                      NET_TEST_BURST, NET_TEST_BURST);
+            sg_printf("%s: %s: %u in flight, %u replies\n", microkit_name, s->what, NET_TEST_BURST,
+                      NET_TEST_BURST);
         } else if (s->kind == PING) {
             sg_printf("%s: %s: reply, payload identical\n", microkit_name, s->what);
         } else if (s->kind == DHCP) {
@@ -445,9 +445,9 @@ static void poll(void)
 void init(void)
 {
     const struct sysgen_config_header *h = &config.header;
-    if (h->magic != SYSGEN_CONFIG_MAGIC || h->kind != SYSGEN_KIND_VMM || h->size != sizeof(config) ||
-        !config.net_rx.queue_vaddr || !config.net_tx.queue_vaddr || config.num_peers < 1 ||
-        config.net_rx.data_size < RX_BUFS * SG_NET_BUF_SIZE ||
+    if (h->magic != SYSGEN_CONFIG_MAGIC || h->kind != SYSGEN_KIND_VMM ||
+        h->size != sizeof(config) || !config.net_rx.queue_vaddr || !config.net_tx.queue_vaddr ||
+        config.num_peers < 1 || config.net_rx.data_size < RX_BUFS * SG_NET_BUF_SIZE ||
         config.net_tx.data_size < NET_TEST_BURST * SG_NET_BUF_SIZE) {
         sg_printf("%s: FAIL: no usable VMM config with net connections and a peer\n",
                   microkit_name);

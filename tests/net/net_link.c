@@ -139,9 +139,10 @@ int main(int argc, char **argv)
                   "    <memory_region name=\"tx_d%d\" size=\"0x%x\" />\n",
                   i, i, i, NET_TEST_DATA, i, i, NET_TEST_DATA);
 
-    sb_puts(&s, "    <protection_domain name=\"net_driver\" priority=\"230\">\n"
-                "        <program_image path=\"net_driver_virtio.elf\" />\n"
-                "        <map mr=\"nic_regs\" vaddr=\"0x20000000\" perms=\"rw\" cached=\"false\" />\n");
+    sb_puts(&s,
+            "    <protection_domain name=\"net_driver\" priority=\"230\">\n"
+            "        <program_image path=\"net_driver_virtio.elf\" />\n"
+            "        <map mr=\"nic_regs\" vaddr=\"0x20000000\" perms=\"rw\" cached=\"false\" />\n");
     map(&s, "rx_drv_q", -1, 0x20001000, "rw");
     map(&s, "rx_drv_d", -1, 0x20200000, "rw");
     map(&s, "tx_drv_q", -1, 0x20400000, "rw");
@@ -225,7 +226,8 @@ int main(int argc, char **argv)
         const uint8_t mac[6] = NET_TEST_MAC(i);
         // As sysgen: net_virt_rx's view of a client is its copier's queue
         // over the driver's rx data region.
-        vrx.clients[i].conn = conn(0x20400000 + i * 0x1000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 1 + i);
+        vrx.clients[i].conn =
+            conn(0x20400000 + i * 0x1000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 1 + i);
         memcpy(vrx.clients[i].mac, mac, 6);
         vtx.clients[i].conn =
             conn(0x20400000 + i * 0x400000, 0x20600000 + i * 0x400000, NET_TEST_DATA, 0, 1 + i);

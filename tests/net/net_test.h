@@ -12,7 +12,10 @@
 
 // Client i has MAC 52:54:01:00:00:1i and IP 10.0.2.(15 + i) on QEMU's
 // user-mode network, whose gateway 10.0.2.2 answers ARP and DHCP.
-#define NET_TEST_MAC(i) {0x52, 0x54, 0x01, 0x00, 0x00, (uint8_t)(0x10 + (i))}
-#define NET_TEST_BURST  16u // ARP requests in flight at once
+#define NET_TEST_MAC(i)                                                                            \
+    {                                                                                              \
+        0x52, 0x54, 0x01, 0x00, 0x00, (uint8_t)(0x10 + (i))                                        \
+    }
+#define NET_TEST_BURST 16u // ARP requests in flight at once
 
 #endif
