@@ -51,7 +51,7 @@ fi
 check "vmm: the JSON schema accepts tests/vmm/*.yaml" \
   "$PY" tests/tools/check_schema.py validate tests/vmm/*.yaml
 
-for sys in one_guest two_guests hostile_guest; do
+for sys in one_guest two_guests hostile_guest blk_guest; do
   rm -rf "${OUT:?}/$sys"
   if out=$("$SYSGEN" -o "$OUT/$sys" "tests/vmm/$sys.yaml" 2>&1) && [ -s "$OUT/$sys/loader.img" ]; then
     ok "vmm: sysgen builds tests/vmm/$sys.yaml into $OUT/$sys/loader.img"
