@@ -112,15 +112,26 @@ net_run net "$RT_OUT/sys/loader.img" "" client0 client1 52:54:01:00:00:10 52:54:
 # Link its SDF with the config bytes it writes (--dump-config), the test
 # client standing in for vmm.elf: the net PDs then run with exactly sysgen's
 # names, maps, rights, channels and configs.
+# The guests never start (their VMM is the test client), so a stand-in
+# kernel (an arm64 Image header) and initrd keep the image small and the
+# run independent of the guest build.
 PLAN=$RT_OUT/plan
+mkdir -p "$RT_OUT/stand-in-guest"
+"$PY" -c 'import struct, sys
+h = struct.pack("<IIQQQQQQII", 0, 0, 0x80000, 4096, 0xa, 0, 0, 0, 0x644d5241, 0)
+open(sys.argv[1] + "/Image", "wb").write(h + bytes(4096 - len(h)))
+open(sys.argv[1] + "/initrd.cpio.gz", "wb").write(bytes(512))' "$RT_OUT/stand-in-guest"
+plan_sysgen() {
+  "$SYSGEN" --plan-all-devices --guest-dir "$RT_OUT/stand-in-guest" -o "$PLAN" systems/two_guests.yaml "$@"
+}
 dumps=()
-if "$SYSGEN" --plan-all-devices -o "$PLAN" systems/two_guests.yaml >"$RT_OUT/plan.log" 2>&1; then
+if plan_sysgen >"$RT_OUT/plan.log" 2>&1; then
   sed 's|<program_image path="vmm.elf" />|<program_image path="tests/net_client.elf" />|' \
     "$PLAN/generated/system.sdf" >"$PLAN/generated/net-test.system"
   mkdir -p "$PLAN/dumps"
   while read -r pd; do
-    "$SYSGEN" --plan-all-devices -o "$PLAN" systems/two_guests.yaml --dump-config "$pd" \
-      >"$PLAN/dumps/$pd.hex" 2>>"$RT_OUT/plan.log" </dev/null && dumps+=("$pd=$PLAN/dumps/$pd.hex")
+    plan_sysgen --dump-config "$pd" >"$PLAN/dumps/$pd.hex" 2>>"$RT_OUT/plan.log" </dev/null &&
+      dumps+=("$pd=$PLAN/dumps/$pd.hex")
   done < <(grep -o '<protection_domain name="[^"]*"' "$PLAN/generated/system.sdf" | cut -d'"' -f2)
 fi
 # client i's MAC, as sysgen laid it out (the generated VMM header).
