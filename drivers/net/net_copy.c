@@ -89,7 +89,8 @@ void notified(microkit_channel ch)
         sg_net_take(&virt.active, &d);
         if (!sg_net_len_ok(d.len) || !sg_net_range_ok(d.offset, d.len, virt.data_size) ||
             !deliver(virt.data + d.offset, d.len, &to_client)) {
-            if (++dropped == 1 || !(dropped & (dropped - 1)))
+            // Frames for a client no longer served are not news.
+            if (client_ok && (++dropped == 1 || !(dropped & (dropped - 1))))
                 sg_printf("%s: %u frames dropped so far (no client buffer)\n", microkit_name,
                           dropped);
         }

@@ -5,11 +5,11 @@ What the clients (tests/net/net_client.c) were allowed to send must be on the
 wire, exactly: per client 18 ARP requests for 10.0.2.2 (two single ones and
 a burst of 16), each from its own MAC and its own IP, and client0's last
 one (after client1 broke its tx ring); per client one ICMP echo request of
-a full-size frame to 10.0.2.2; from client0 one DHCP DISCOVER.  Nothing
+a full-size frame to 10.0.2.2; from client0 two DHCP DISCOVERs.  Nothing
 net_virt_tx refused (bad descriptors, the spoofed source MAC) may appear:
 every frame comes from a client or from the user-mode network (52:55:0a:00:02:*).
 The gateway must have answered each ARP request and ping at its sender's
-MAC, and sent the DHCP OFFER to the broadcast MAC.
+MAC, and sent the DHCP OFFERs to the broadcast MAC.
 Usage: check_pcap.py FILE.pcap MAC0 MAC1 (client i: MACi, IP 10.0.2.(15 + i));
 prints the problems and exits 1 if any.
 """
@@ -87,8 +87,8 @@ def main():
         if pings[mac] != 1 or pongs[mac] != 1:
             problems.append(f'{pings[mac]} echo requests from and {pongs[mac]} replies to '
                             f'{mac.hex(":")}, want one each')
-    if discover != 1 or offer != 1:
-        problems.append(f'{discover} DHCP DISCOVER and {offer} OFFER, want one each')
+    if discover != 2 or offer != 2:
+        problems.append(f'{discover} DHCP DISCOVER and {offer} OFFER, want two each')
     for p in problems:
         print(p)
     return 1 if problems else 0

@@ -17,8 +17,9 @@
 //   6. client0 broadcasts a DHCP DISCOVER once client1 says it is at this
 //      step; the gateway's DHCP OFFER goes to the broadcast MAC, and both
 //      clients must receive it;
-//   7. client1, done, breaks its tx ring; client0 then sends one more ARP
-//      request, which must still be answered.
+//   7. client1, done, breaks its tx and rx rings; client0 then sends one
+//      more ARP request and one more DHCP DISCOVER, which must still be
+//      answered (the OFFER, broadcast, meets client1's broken rx ring).
 // client1 first gives its copier two bad rx buffers, which must come back
 // unused with SG_NET_EINVAL.
 // Neither starts before both have posted their rx buffers: client0 may
@@ -43,7 +44,7 @@ static microkit_channel ch_rx, ch_tx, ch_done;
 
 #define RX_BUFS 64u
 
-enum kind { ARP, BAD, SPOOF, BURST, PING, DHCP, LAST_ARP };
+enum kind { ARP, BAD, SPOOF, BURST, PING, DHCP, LAST_ARP, LAST_DHCP };
 
 struct step {
     enum kind kind;
@@ -66,10 +67,11 @@ static const struct step steps[] = {
     {BURST, 0, 0, 0, SG_NET_OK, "burst of ARP requests"},
     {PING, 0, 0, 0, SG_NET_OK, "ping 10.0.2.2 with 1472 bytes of payload (1514-byte frames)"},
     {DHCP, 0, 0, 0, SG_NET_OK, "DHCP DISCOVER broadcast"},
-    // client0 only, once client1 is done and has broken its tx ring.
+    // client0 only, once client1 is done and has broken its rings.
     {LAST_ARP, 0, 0, 0, SG_NET_OK, "ARP request after the other client broke its tx ring"},
+    {LAST_DHCP, 0, 0, 0, SG_NET_OK, "DHCP DISCOVER after the other client broke its rx ring"},
 };
-#define NSTEPS (sizeof(steps) / sizeof(steps[0]) - (me != 0))
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]) - 2 * (me != 0)) // client1: no LAST_*
 
 // client1 also gives its copier two rx buffers it must hand back unused:
 // one running past the rx data region, one too small for any frame.
@@ -272,6 +274,9 @@ static void start_step(void)
     switch (s->kind) {
     case LAST_ARP:
         return; // sent by advance() once client1 is done
+    case LAST_DHCP:
+        dhcp_discover(0);
+        break;
     case ARP:
         arp_want = arp_replies + 1;
         arp_request(0, mac);
@@ -314,9 +319,11 @@ static void finish(void)
     done = true;
     if (me == 0)
         return;
-    // Last, break the tx ring (a tail far beyond anything posted):
-    // net_virt_tx must drop this client and go on serving client0.
+    // Last, break both rings (tails far beyond anything posted):
+    // net_virt_tx and the copier must stop serving this client and go on
+    // serving client0 (its next ARP request, and its next broadcast).
     tx_act.idx->tail = tx_act.own + 1000;
+    rx_free.idx->tail = rx_free.own + 1000;
     microkit_notify(ch_tx);
     microkit_notify(ch_done);
 }
@@ -349,6 +356,8 @@ static void advance(void)
             return;
         if (s->kind == PING && !pongs)
             return;
+        if (s->kind == LAST_DHCP && offers < 2)
+            return;
         bool sent = s->kind != DHCP || me == 0;
         if (sent && last_status != s->want) {
             const char *got = last_status < 4 ? status_names[last_status] : "?";
@@ -364,6 +373,8 @@ static void advance(void)
             sg_printf("%s: received the gateway's broadcast DHCP OFFER\n", microkit_name);
         } else if (s->kind == LAST_ARP) {
             sg_printf("%s: %s -> reply\n", microkit_name, s->what);
+        } else if (s->kind == LAST_DHCP) {
+            sg_printf("%s: %s -> OFFER\n", microkit_name, s->what);
         }
         if (++step == NSTEPS) {
             finish();

@@ -67,20 +67,23 @@ net_run() {
     "^$c0: received the gateway's broadcast DHCP OFFER$" \
     "^$c1: received the gateway's broadcast DHCP OFFER$"
   rt_expect "$name" "no client received a frame for another MAC (the other's unicast replies included)" \
-    "^$c0: done, 21 frames received, 0 for another mac, 0 failures$" \
+    "^$c0: done, 22 frames received, 0 for another mac, 0 failures$" \
     "^$c1: done, 20 frames received, 0 for another mac, 0 failures$"
   rt_expect "$name" "rx buffers a client gives its copier outside its region or too small come back unused, 'invalid'" \
     "^$c1: its 2 bad rx buffers came back unused, 'invalid'$"
   rt_expect "$name" "a client that breaks its tx ring is dropped, logged, and the other is still served" \
     '^net_virt_tx: client 1 broke its tx ring; dropping it$' \
     "^$c0: ARP request after the other client broke its tx ring -> reply$"
+  rt_expect "$name" "a client that breaks its rx ring is no longer served by its copier, the other still is" \
+    '^net_copy_[a-z]+1: the client broke its free ring; no longer serving it$' \
+    "^$c0: DHCP DISCOVER after the other client broke its rx ring -> OFFER$"
   rt_reject "$name" "no client check failed" 'FAIL'
   rt_reject "$name" "no copier dropped a frame (every client had buffers)" 'dropped'
   rt_reject "$name" "no PD faulted" '^KERN\|FAULT'
   rt_exit_code "$name" 0
   # The wire's view: exactly the frames the clients were allowed to send
   # left the NIC, and the gateway answered each at its sender's MAC.
-  local what="$name: on the wire: 19 and 18 ARP requests from the clients, each from its own MAC and IP, a full-size ping each, one DHCP DISCOVER, nothing refused, replies to the right MAC"
+  local what="$name: on the wire: 19 and 18 ARP requests from the clients, each from its own MAC and IP, a full-size ping each, two DHCP DISCOVERs, nothing refused, replies to the right MAC"
   if out=$("$PY" tests/net/check_pcap.py "$RT_OUT/$name/wire.pcap" "$mac0" "$mac1" 2>&1); then
     ok "$what"
   else
