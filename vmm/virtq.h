@@ -79,6 +79,8 @@ void virtq_reset(struct virtq *q);
 // it); 0: nothing available; -1: the ring is malformed (q->broken is set,
 // `why` says how).
 int virtq_pop(struct virtq *q, const struct guest_mem *m, struct virtq_chain *c, const char **why);
+// Put the chain virtq_pop() just returned back: the next pop returns it again.
+void virtq_unpop(struct virtq *q);
 // Return chain `head` to the driver with `len` bytes written.
 void virtq_push(struct virtq *q, uint16_t head, uint32_t len);
 // Whether the driver asked not to be interrupted for this queue.

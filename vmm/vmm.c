@@ -9,6 +9,7 @@
 #include <sysgen/mmio.h>
 #include "blk.h"
 #include "console.h"
+#include "net.h"
 #include "guest_mem.h"
 #include "virtio_mmio.h"
 
@@ -45,6 +46,7 @@ static struct slot slots[MAX_SLOTS];
 static unsigned nslots;
 static struct console con;
 static struct blk blk;
+static struct net net;
 static struct virtio_dev empty[MAX_SLOTS];
 static unsigned warnings[MAX_SLOTS + 1];
 
@@ -52,7 +54,10 @@ static unsigned warnings[MAX_SLOTS + 1];
 
 static void warn(struct virtio_dev *d, const char *what, uint64_t value)
 {
-    unsigned i = d == &con.dev ? MAX_SLOTS : d == &blk.dev ? 1 : (unsigned)(d - empty);
+    unsigned i = d == &con.dev   ? MAX_SLOTS
+                 : d == &blk.dev ? 1
+                 : d == &net.dev ? 2
+                                 : (unsigned)(d - empty);
     if (i > MAX_SLOTS || warnings[i] > MAX_WARNINGS)
         return;
     if (warnings[i]++ == MAX_WARNINGS)
@@ -82,6 +87,29 @@ static void kick_blk(struct blk *b)
 {
     (void)b;
     microkit_notify(config.block_conn.ch);
+}
+
+static void kick_net_rx(struct net *n)
+{
+    (void)n;
+    microkit_notify(config.net_rx.ch);
+}
+
+static void kick_net_tx(struct net *n)
+{
+    (void)n;
+    microkit_notify(config.net_tx.ch);
+}
+
+// Channel ids of the devices set up so far, so that none is used twice.
+static uint64_t used_channels;
+
+static bool channel_ok(uint32_t ch)
+{
+    if (ch > SYSGEN_MAX_CHANNEL_ID || (used_channels & (1ull << ch)))
+        return false;
+    used_channels |= 1ull << ch;
+    return true;
 }
 
 // Stop every vCPU of the guest and leave it stopped: its devices and
@@ -222,7 +250,7 @@ static bool config_ok(void)
     if (config.initrd_size && !gpa_to_va(&ram, config.initrd_gpa, config.initrd_size))
         return bad("initrd outside guest RAM");
 
-    // Devices: console and block are emulated; the other slots sysgen may
+    // Devices: console, block and net are emulated; the other slots sysgen may
     // have put in the guest's device tree appear as empty transports.
     const struct sysgen_virtio_slot *s[MAX_SLOTS] = {&config.console, &config.block, &config.net,
                                                      &config.vsock};
@@ -234,22 +262,33 @@ static bool config_ok(void)
             continue;
         if (i == 0) {
             if (!ring_ok(&config.console_tx, &con.tx) || !ring_ok(&config.console_rx, &con.rx) ||
-                config.console_tx.ch == config.console_rx.ch)
+                !channel_ok(config.console_tx.ch) || !channel_ok(config.console_rx.ch))
                 return bad("console serial rings");
             con.kick_tx = kick_tx;
             con.dev.priv = &con;
             add_slot(s[i], &con.dev, &console_ops, names[i]);
         } else if (i == 1) {
             const struct sysgen_conn *c = &config.block_conn;
-            if (c->ch > SYSGEN_MAX_CHANNEL_ID ||
-                (config.console.present &&
-                 (c->ch == config.console_tx.ch || c->ch == config.console_rx.ch)) ||
+            if (!channel_ok(c->ch) ||
                 !blk_setup(&blk, (volatile void *)c->queue_vaddr, c->queue_size,
                            (uint8_t *)c->data_vaddr, c->data_size, config.block_capacity))
                 return bad("block connection");
             blk.kick = kick_blk;
             blk.dev.priv = &blk;
             add_slot(s[i], &blk.dev, &blk_ops, names[i]);
+        } else if (i == 2) {
+            const struct sysgen_conn *rx = &config.net_rx, *tx = &config.net_tx;
+            if (!channel_ok(rx->ch) || !channel_ok(tx->ch) ||
+                !net_setup(&net, (volatile void *)rx->queue_vaddr, rx->queue_size,
+                           (const volatile void *)rx->data_vaddr, rx->data_size,
+                           (volatile void *)tx->queue_vaddr, tx->queue_size, (void *)tx->data_vaddr,
+                           tx->data_size, config.mac))
+                return bad("net connections");
+            net.kick_rx = kick_net_rx;
+            net.kick_tx = kick_net_tx;
+            net.dev.priv = &net;
+            add_slot(s[i], &net.dev, &net_ops, names[i]);
+            kick_net_rx(&net); // the copier has our rx buffers
         } else {
             sg_printf("%s: guest %s: virtio %s is not emulated yet: an empty transport at 0x%lx\n",
                       microkit_name, guest, names[i], s[i]->gpa);
@@ -285,6 +324,13 @@ void notified(microkit_channel ch)
 {
     if (config.block.present && blk.end.q && ch == config.block_conn.ch) {
         blk_responses(&blk); // answers for a stopped guest go nowhere
+        return;
+    }
+    if (config.net.present && net.dev.ops && (ch == config.net_rx.ch || ch == config.net_tx.ch)) {
+        if (ch == config.net_tx.ch)
+            net_tx(&net);
+        else if (running)
+            net_rx(&net);
         return;
     }
     if (!config.console.present || ch != config.console_rx.ch || !con.rx.q)

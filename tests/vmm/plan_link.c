@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Test glue for the VMM's virtio-blk: sysgen's YAML path leaves block
-// devices out of guests until every part of the class exists (check.c,
-// rule_device_ready), and the VMM is that last part.  This program runs
+// Test glue for the VMM's devices: sysgen's YAML path leaves a device
+// class out of guests until every part of it exists (check.c,
+// rule_device_ready), and the VMM is the last part.  This program runs
 // the same passes as `sysgen -o OUT SYSTEM.yaml` with --plan-all-devices'
-// layout (so the guest gets its block device, blk_driver and blk_virt),
-// links loader.img with every PD's config as sysgen does, and prints the
-// QEMU command that boots it with the disk attached.
+// layout (so guests get every device the YAML asks for, with the driver
+// and virtualiser PDs behind it), links loader.img with every PD's config
+// as sysgen does, and prints the QEMU command that boots it (disk and NIC
+// attached when a driver owns them).
 // Usage: plan_link SYSTEM.yaml OUT COMPONENTS GUEST_DIR
 #include <limits.h>
 #include <stdio.h>
@@ -61,8 +62,15 @@ int main(int argc, char **argv)
     }
     diag_flush(stderr);
     if (rc == 0) {
-        char *image = xasprintf("%s/loader.img", dir), *disk = xasprintf("%s/disk.img", dir);
-        rc = print_qemu_command(&(struct qemu_run){sys->board, image, disk, false});
+        // Attach the disk and NIC when a driver PD owns them, as sysgen does.
+        bool has_disk = false, nic = false;
+        for (size_t i = 0; i < sys->layout.npds; i++) {
+            has_disk |= sys->layout.pds[i]->role == ROLE_BLK_DRIVER;
+            nic |= sys->layout.pds[i]->role == ROLE_NET_DRIVER;
+        }
+        char *image = xasprintf("%s/loader.img", dir);
+        char *disk = has_disk ? xasprintf("%s/disk.img", dir) : NULL;
+        rc = print_qemu_command(&(struct qemu_run){sys->board, image, disk, nic});
         free(image);
         free(disk);
     }
