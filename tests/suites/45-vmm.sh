@@ -6,8 +6,9 @@
 # pexpect (tests/vmm/vmm_test.py): shells on virtio consoles, input
 # switching, output tags, poweroff, reset, a guest panic, a guest
 # touching unmapped memory and a guest programming its transport with bad
-# values, each affecting that guest alone; and a guest's virtio-blk disk
-# (its partition of the board's disk), written and read back.
+# values, each affecting that guest alone; guests' virtio-blk disks (their
+# partitions of the board's disk), written and read back; guests' virtio-net
+# NICs on QEMU's user-mode network.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -23,10 +24,10 @@ if ! flock -w 1800 9; then
   not_ok "vmm: another run of this suite holds $OUT/.lock"; exit 1
 fi
 
-if out=$(make --no-print-directory BUILD="$BUILD" sysgen runtime blk vmm guest 2>&1); then
-  ok "vmm: make sysgen runtime blk vmm guest"
+if out=$(make --no-print-directory BUILD="$BUILD" sysgen runtime blk net vmm guest 2>&1); then
+  ok "vmm: make sysgen runtime blk net vmm guest"
 else
-  not_ok "vmm: make sysgen runtime blk vmm guest"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
+  not_ok "vmm: make sysgen runtime blk net vmm guest"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/#   /'
   exit 1
 fi
 check "vmm: $BUILD/runtime/vmm.elf is an aarch64 ELF" \

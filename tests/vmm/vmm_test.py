@@ -354,6 +354,53 @@ def blk_guest(args):
     return r
 
 
+def net_guest(args):
+    """virtio-net: two guests on the board's NIC (QEMU user-mode network).
+    sysgen only plans net devices for guests yet, so plan_link
+    (tests/vmm/plan_link.c) links the system and prints the QEMU command."""
+    out = os.path.join(args.out, "net_guest")
+    p = subprocess.run([args.plan_link, "tests/vmm/net_guest.yaml", out, args.components,
+                        args.guest_dir], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True)
+    lines = p.stdout.strip().split("\n")
+    ok = p.returncode == 0 and lines[-1].startswith("qemu-system-aarch64 ")
+    r = Run(args, "net_guest", lines[-1].split() if ok else ["false"])
+    if not ok:
+        r.not_ok("plan_link links tests/vmm/net_guest.yaml with its NICs", p.stdout)
+        r.finish()
+        return r
+    r.ok("plan_link links tests/vmm/net_guest.yaml with its NICs")
+    try:
+        if not r.boot(["linux0", "linux1"]):
+            return r
+        for i, (g, mac) in enumerate((("linux0", "52:54:01:00:00:10"),
+                                      ("linux1", "52:54:01:00:00:11"))):
+            if i and not r.switch(i, g):
+                return r
+            r.child.sendline("cat /sys/class/net/eth0/address; ip link set eth0 up && "
+                             "ip addr add 10.0.2.%d/24 dev eth0 && echo up-$((1+1))" % (15 + i))
+            r.expect("%s's eth0 has the MAC from the YAML (%s)" % (g, mac),
+                     tagged(g, re.escape(mac)), 60)
+            r.expect("%s's eth0 is up" % g, tagged(g, "up-2"), 30)
+            r.child.sendline("ping -c 3 10.0.2.2 && ping -c 2 -s 1472 10.0.2.2 && "
+                             "echo pinged-$((1+2))")
+            if r.expect("%s pings the gateway (ARP, ICMP), and with full-size frames" % g,
+                        tagged(g, "pinged-3"), 90):
+                got = re.findall(r"(?m)^\[%s\] (\d+) bytes from 10\.0\.2\.2" % g, r.log)
+                if got.count("64") == 3 and got.count("1480") == 2:
+                    r.ok("%s: 3 + 2 replies, 1480-byte ones among them" % g)
+                else:
+                    r.not_ok("%s: 3 + 2 replies, 1480-byte ones among them" % g, str(got))
+        r.child.sendline("poweroff")
+        r.expect("linux1 powers off", r"vmm_linux1: guest linux1 powered off\r*\n", 60)
+        if r.switch(0, "linux0"):
+            r.child.sendline("ping -c 2 10.0.2.2 && echo alone-$((2+5))")
+            r.expect("linux0 still pings with linux1 off", tagged("linux0", "alone-7"), 60)
+    finally:
+        r.finish()
+    return r
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--sysgen", default="build/bin/sysgen")
@@ -364,7 +411,7 @@ def main():
     p.add_argument("--components", default="build/runtime")
     p.add_argument("--guest-dir", default="build/guest")
     p.add_argument("tests", nargs="*", default=["one_guest", "two_guests_abort", "two_guests_panic", "hostile_guest",
-                            "blk_guest"])
+                            "blk_guest", "net_guest"])
     args = p.parse_args()
     runs = []
     for t in args.tests:
