@@ -12,7 +12,7 @@
 #define VIRTIO_MMIO_WINDOW 0x200       // bytes of one transport
 #define VIRTIO_MMIO_MAGIC  0x74726976u // "virt"
 #define VIRTIO_VENDOR_ID   0x47595353u // "SSYG": sysgen
-#define VIRTIO_MAX_QUEUES  2
+#define VIRTIO_MAX_QUEUES  3
 
 #define VIRTIO_F_VERSION_1 (1ull << 32)
 

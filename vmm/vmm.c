@@ -10,6 +10,7 @@
 #include "blk.h"
 #include "console.h"
 #include "net.h"
+#include "vsock.h"
 #include "guest_mem.h"
 #include "virtio_mmio.h"
 
@@ -47,18 +48,17 @@ static unsigned nslots;
 static struct console con;
 static struct blk blk;
 static struct net net;
-static struct virtio_dev empty[MAX_SLOTS];
-static unsigned warnings[MAX_SLOTS + 1];
+static struct vsock vsock;
+static unsigned warnings[MAX_SLOTS];
 
 // --- messages ---------------------------------------------------------
 
 static void warn(struct virtio_dev *d, const char *what, uint64_t value)
 {
-    unsigned i = d == &con.dev   ? MAX_SLOTS
-                 : d == &blk.dev ? 1
-                 : d == &net.dev ? 2
-                                 : (unsigned)(d - empty);
-    if (i > MAX_SLOTS || warnings[i] > MAX_WARNINGS)
+    unsigned i = 0;
+    while (i < nslots && slots[i].dev != d)
+        i++;
+    if (i == nslots || warnings[i] > MAX_WARNINGS)
         return;
     if (warnings[i]++ == MAX_WARNINGS)
         sg_printf("%s: guest %s: virtio %s: more errors, not reported\n", microkit_name, guest,
@@ -101,6 +101,11 @@ static void kick_net_tx(struct net *n)
     microkit_notify(config.net_tx.ch);
 }
 
+static void kick_vsock(struct vsock *v, unsigned peer)
+{
+    microkit_notify(v->peer[peer].ch);
+}
+
 // Channel ids of the devices set up so far, so that none is used twice.
 static uint64_t used_channels;
 
@@ -123,6 +128,9 @@ static void halt_guest(void)
     // queues, and answers still on their way go nowhere.
     for (unsigned i = 0; i < nslots; i++)
         virtio_init(slots[i].dev);
+    // Peers must never wait for a guest that is gone.
+    for (unsigned i = 0; i < vsock.npeers; i++)
+        vsock_discard(&vsock, i);
 }
 
 static void stop_guest(const char *why)
@@ -250,8 +258,7 @@ static bool config_ok(void)
     if (config.initrd_size && !gpa_to_va(&ram, config.initrd_gpa, config.initrd_size))
         return bad("initrd outside guest RAM");
 
-    // Devices: console, block and net are emulated; the other slots sysgen may
-    // have put in the guest's device tree appear as empty transports.
+    // Devices: console, block, net and vsock.
     const struct sysgen_virtio_slot *s[MAX_SLOTS] = {&config.console, &config.block, &config.net,
                                                      &config.vsock};
     static const char *const names[MAX_SLOTS] = {"console", "block", "net", "vsock"};
@@ -290,9 +297,21 @@ static bool config_ok(void)
             add_slot(s[i], &net.dev, &net_ops, names[i]);
             kick_net_rx(&net); // the copier has our rx buffers
         } else {
-            sg_printf("%s: guest %s: virtio %s is not emulated yet: an empty transport at 0x%lx\n",
-                      microkit_name, guest, names[i], s[i]->gpa);
-            add_slot(s[i], &empty[i], &virtio_empty_ops, names[i]);
+            if (config.cid < 3 || config.cid == ~0u || config.num_peers > SYSGEN_MAX_PEERS)
+                return bad("vsock CID or peers");
+            vsock.cid = config.cid;
+            vsock.kick = kick_vsock;
+            vsock.dev.priv = &vsock;
+            for (uint32_t k = 0; k < config.num_peers; k++) {
+                const struct sysgen_vsock_peer *pr = &config.peers[k];
+                for (uint32_t j = 0; j < k; j++)
+                    if (config.peers[j].cid == pr->cid)
+                        return bad("vsock peer CID twice");
+                if (pr->cid < 3 || pr->cid == config.cid || !channel_ok(pr->ch) ||
+                    !vsock_add_peer(&vsock, pr->cid, pr->ch, (void *)pr->vaddr, pr->size, pr->side))
+                    return bad("vsock peer");
+            }
+            add_slot(s[i], &vsock.dev, &vsock_ops, names[i]);
         }
     }
     return true;
@@ -333,6 +352,14 @@ void notified(microkit_channel ch)
             net_rx(&net);
         return;
     }
+    for (unsigned i = 0; i < vsock.npeers; i++)
+        if (ch == vsock.peer[i].ch) {
+            if (running)
+                vsock_peer_notified(&vsock, i);
+            else
+                vsock_discard(&vsock, i);
+            return;
+        }
     if (!config.console.present || ch != config.console_rx.ch || !con.rx.q)
         return;
     if (!running) { // a stopped guest takes no input: drop it

@@ -8,7 +8,7 @@
 # touching unmapped memory and a guest programming its transport with bad
 # values, each affecting that guest alone; guests' virtio-blk disks (their
 # partitions of the board's disk), written and read back; guests' virtio-net
-# NICs on QEMU's user-mode network.
+# NICs on QEMU's user-mode network; vsock between two guests.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -86,5 +86,19 @@ fi
 # Every QEMU run is bounded: --limit seconds per run (timeout(1)), --timeout
 # per awaited console line.
 check "vmm: mtools present (to look into disk.img)" command -v mtype
+
+# The vsock test's guest program, appended to the default initramfs as a
+# second archive (tests/vmm/vsock_guest.yaml names the result).
+root=$OUT/vsock-root
+rm -rf "$root" && mkdir -p "$root/bin"
+if out=$(aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$root/bin/vsock_test" \
+           tests/vmm/vsock_test.c 2>&1 &&
+         { (cd "$root" && find bin | cpio -o -H newc -R 0:0 --quiet | gzip -n) |
+           cat "$BUILD/guest/initrd.cpio.gz" - >"$OUT/vsock-initrd.cpio.gz"; } 2>&1); then
+  ok "vmm: vsock_test built and added to a copy of the default initramfs"
+else
+  not_ok "vmm: vsock_test built and added to a copy of the default initramfs"
+  printf '%s\n' "$out" | sed 's/^/#   /'
+fi
 timeout 1800 "$PY" tests/vmm/vmm_test.py --sysgen "$SYSGEN" --out "$OUT" --timeout 120 --limit 400 \
   --plan-link "$BUILD/tests/vmm/plan_link" --components "$BUILD/runtime" --guest-dir "$BUILD/guest"

@@ -401,6 +401,69 @@ def net_guest(args):
     return r
 
 
+def vsock_guest(args):
+    """virtio-vsock between two guests (CIDs 3 and 4) through their VMMs,
+    with /bin/vsock_test (tests/vmm/vsock_test.c) in their initramfs.
+    sysgen only plans vsock devices yet: plan_link links the system."""
+    out = os.path.join(args.out, "vsock_guest")
+    p = subprocess.run([args.plan_link, "tests/vmm/vsock_guest.yaml", out, args.components,
+                        args.guest_dir], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True)
+    lines = p.stdout.strip().split("\n")
+    ok = p.returncode == 0 and lines[-1].startswith("qemu-system-aarch64 ")
+    r = Run(args, "vsock_guest", lines[-1].split() if ok else ["false"])
+    if not ok:
+        r.not_ok("plan_link links tests/vmm/vsock_guest.yaml with its vsock devices", p.stdout)
+        r.finish()
+        return r
+    r.ok("plan_link links tests/vmm/vsock_guest.yaml with its vsock devices")
+
+    def transfer(frm, to, cid, port, size):
+        """`to` listens, `frm` sends `size` bytes: same count and sum."""
+        if not r.switch(int(to[-1]), to):
+            return False
+        r.child.sendline("vsock_test listen %d &" % port)
+        if not r.expect("%s listens on vsock port %d" % (to, port),
+                        r"vsock_test: listening on port %d" % port, 30):
+            return False
+        if not r.switch(int(frm[-1]), frm):
+            return False
+        r.child.sendline("vsock_test send %d %d %d" % (cid, port, size))
+        got = {}
+        for g, verb in ((frm, "sent"), (to, "received")):
+            pat = r"\[%s\] vsock_test: %s (\d+) bytes, sum (\d+)" % (g, verb)
+            if not r.wait_for(pat, 120):
+                r.not_ok("%s -> %s: %d bytes over vsock" % (frm, to, size), "no '%s' line" % verb)
+                return False
+            got[g] = re.search(pat, r.log).groups()
+        if got[frm] == got[to] and int(got[to][0]) == size:
+            r.ok("%s -> %s: %d bytes over vsock, same checksum both ends" % (frm, to, size))
+            return True
+        r.not_ok("%s -> %s: %d bytes over vsock" % (frm, to, size), str(got))
+        return False
+
+    try:
+        if not r.boot(["linux0", "linux1"]):
+            return r
+        if transfer("linux0", "linux1", 4, 1234, 300000):
+            transfer("linux1", "linux0", 3, 4321, 100000)
+        # Nobody has CID 9: the VMM answers the connection request with RST.
+        r.child.sendline("vsock_test send 9 1234 10; echo nobody-$((3+4))")
+        r.expect("a connection to a CID nobody has is reset at once",
+                 r"vsock_test: connect: Connection reset by peer", 30)
+        # linux0 goes; linux1 still works, its packets to linux0 go nowhere.
+        if r.switch(0, "linux0"):
+            r.child.sendline("poweroff")
+            r.expect("linux0 powers off", r"vmm_linux0: guest linux0 powered off\r*\n", 60)
+        if r.switch(1, "linux1"):
+            r.child.sendline("vsock_test send 3 1234 10; echo after-$((4+4))")
+            r.expect("linux1 trying to reach the gone linux0 is not stuck",
+                     tagged("linux1", "after-8"), 60)
+    finally:
+        r.finish()
+    return r
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--sysgen", default="build/bin/sysgen")
@@ -411,7 +474,7 @@ def main():
     p.add_argument("--components", default="build/runtime")
     p.add_argument("--guest-dir", default="build/guest")
     p.add_argument("tests", nargs="*", default=["one_guest", "two_guests_abort", "two_guests_panic", "hostile_guest",
-                            "blk_guest", "net_guest"])
+                            "blk_guest", "net_guest", "vsock_guest"])
     args = p.parse_args()
     runs = []
     for t in args.tests:
