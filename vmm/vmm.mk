@@ -18,8 +18,9 @@ $(RT_OUT)/vmm.elf: $(VMM_OBJS) $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
 # Host tests of the transport, virtqueues, console and block device
 # (tests/vmm/test_*.c, cmocka) under ASan and UBSan: the same sources,
 # compiled for the host.
-VMM_HOST_SRCS := vmm/virtq.c vmm/virtio_mmio.c vmm/console.c vmm/blk.c vmm/net.c
-VMM_UNIT_BINS := $(BUILD)/tests/vmm/test_virtio $(BUILD)/tests/vmm/test_blk $(BUILD)/tests/vmm/test_net
+VMM_HOST_SRCS := vmm/virtq.c vmm/virtio_mmio.c vmm/console.c vmm/blk.c vmm/net.c vmm/vsock.c
+VMM_UNIT_BINS := $(BUILD)/tests/vmm/test_virtio $(BUILD)/tests/vmm/test_blk $(BUILD)/tests/vmm/test_net \
+                 $(BUILD)/tests/vmm/test_vsock
 .PHONY: vmm-unit-tests
 vmm-unit-tests: $(VMM_UNIT_BINS)
 $(VMM_UNIT_BINS): $(BUILD)/tests/vmm/%: tests/vmm/%.c $(VMM_HOST_SRCS) $(wildcard vmm/*.h)

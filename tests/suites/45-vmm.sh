@@ -35,10 +35,10 @@ check "vmm: $BUILD/runtime/vmm.elf is an aarch64 ELF" \
 check "vmm: qemu-system-aarch64 present" command -v qemu-system-aarch64
 check "vmm: python3-pexpect present" "$PY" -c 'import pexpect'
 
-# Host tests of the transport, virtqueues, console, block and net devices against
+# Host tests of the transport, virtqueues and every device against
 # a hostile driver (cmocka, ASan, UBSan): one TAP line per test.
 if out=$(make --no-print-directory BUILD="$BUILD" vmm-test-tools 2>&1); then
-  for t in test_virtio test_blk test_net; do
+  for t in test_virtio test_blk test_net test_vsock; do
     if out=$("$BUILD/tests/vmm/$t" 2>&1); then rc=0; else rc=$?; fi
     printf '%s\n' "$out" | sed -n "s/^\[ *OK *\] \(.*\)/ok - vmm unit: $t: \1/p; s/^\[ *FAILED *\] \(test_.*\)/not ok - vmm unit: $t: \1/p"
     if [ "$rc" -ne 0 ]; then
