@@ -464,6 +464,40 @@ def vsock_guest(args):
     return r
 
 
+def default_system(args):
+    """The project's default system, systems/two_guests.yaml, with every
+    device (console, block, net, vsock) in both guests; plan_link links it
+    while sysgen only plans net and vsock."""
+    out = os.path.join(args.out, "default_system")
+    p = subprocess.run([args.plan_link, "systems/two_guests.yaml", out, args.components,
+                        args.guest_dir], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True)
+    lines = p.stdout.strip().split("\n")
+    ok = p.returncode == 0 and lines[-1].startswith("qemu-system-aarch64 ")
+    r = Run(args, "default_system", lines[-1].split() if ok else ["false"])
+    if not ok:
+        r.not_ok("plan_link links systems/two_guests.yaml with every device", p.stdout)
+        r.finish()
+        return r
+    r.ok("plan_link links systems/two_guests.yaml with every device")
+    try:
+        if not r.boot(["linux0", "linux1"]):
+            return r
+        for i, g in enumerate(["linux0", "linux1"]):
+            if i and not r.switch(i, g):
+                return r
+            r.child.sendline("mount | grep ' /mnt '; ls /dev/vsock; cat /sys/class/net/eth0/address; "
+                             "ip link set eth0 up && ip addr add 10.0.2.%d/24 dev eth0 && "
+                             "ping -c 2 10.0.2.2 && echo all-$((1+1))" % (15 + i))
+            r.expect("%s: its partition is mounted on /mnt" % g,
+                     tagged(g, r"/dev/vda on /mnt type vfat[^\r\n]*"), 60)
+            r.expect("%s: /dev/vsock is there" % g, tagged(g, "/dev/vsock"), 30)
+            r.expect("%s: eth0 has a MAC and pings the gateway" % g, tagged(g, "all-2"), 60)
+    finally:
+        r.finish()
+    return r
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--sysgen", default="build/bin/sysgen")
@@ -474,7 +508,7 @@ def main():
     p.add_argument("--components", default="build/runtime")
     p.add_argument("--guest-dir", default="build/guest")
     p.add_argument("tests", nargs="*", default=["one_guest", "two_guests_abort", "two_guests_panic", "hostile_guest",
-                            "blk_guest", "net_guest", "vsock_guest"])
+                            "blk_guest", "net_guest", "vsock_guest", "default_system"])
     args = p.parse_args()
     runs = []
     for t in args.tests:
