@@ -645,8 +645,8 @@ static void rule_device_ready(struct system *sys)
     } classes[] = {
         {"console", "its console", true, offsetof(struct guest, console)},
         {"block", "/dev/vda", true, offsetof(struct guest, block)},
-        {"net", "eth0", false, offsetof(struct guest, net)},
-        {"vsock", "vsock", false, offsetof(struct guest, vsock)},
+        {"net", "eth0", true, offsetof(struct guest, net)},
+        {"vsock", "vsock", true, offsetof(struct guest, vsock)},
     };
     if (plan_all_devices || diag_error_count() > 0) // nothing is built from a failed check
         return;

@@ -33,14 +33,14 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x40001000,
         .data_size = 0x1000,
-        .data_paddr = 0xb0401000,
+        .data_paddr = 0xb0c01000,
     },
     .console_rx = {
         .queue_vaddr = 0x40002000,
         .queue_size = 0x1000,
         .data_vaddr = 0x40003000,
         .data_size = 0x1000,
-        .data_paddr = 0xb0403000,
+        .data_paddr = 0xb0c03000,
         .ch = 1,
     },
     .block = {
@@ -53,10 +53,47 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x40200000,
         .data_size = 0x200000,
-        .data_paddr = 0xb0600000,
+        .data_paddr = 0xb0e00000,
         .ch = 2,
     },
     .block_capacity = 0x2000000,
+    .net = {
+        .gpa = 0xa000400,
+        .irq = 50,
+        .present = 1,
+    },
+    .mac = {0xea, 0xe4, 0xe7, 0x4d, 0x93, 0x85},
+    .net_rx = {
+        .queue_vaddr = 0x40400000,
+        .queue_size = 0x1000,
+        .data_vaddr = 0x40600000,
+        .data_size = 0x200000,
+        .data_paddr = 0xb1200000,
+        .ch = 3,
+    },
+    .net_tx = {
+        .queue_vaddr = 0x40800000,
+        .queue_size = 0x1000,
+        .data_vaddr = 0x40a00000,
+        .data_size = 0x200000,
+        .data_paddr = 0xb1600000,
+        .ch = 4,
+    },
+    .vsock = {
+        .gpa = 0xa000600,
+        .irq = 51,
+        .present = 1,
+    },
+    .cid = 3,
+    .num_peers = 1,
+    .peers = {
+        [0] = {
+            .cid = 4,
+            .ch = 5,
+            .vaddr = 0x40c00000,
+            .size = 0x10000,
+        },
+    },
 };
 
 #endif /* SYSGEN_PD_VMM_LINUX0_H */

@@ -33,14 +33,14 @@ static const struct sysgen_vmm_config vmm_linux1_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x40001000,
         .data_size = 0x1000,
-        .data_paddr = 0xb0801000,
+        .data_paddr = 0xb1801000,
     },
     .console_rx = {
         .queue_vaddr = 0x40002000,
         .queue_size = 0x1000,
         .data_vaddr = 0x40003000,
         .data_size = 0x1000,
-        .data_paddr = 0xb0803000,
+        .data_paddr = 0xb1803000,
         .ch = 1,
     },
     .block = {
@@ -53,10 +53,48 @@ static const struct sysgen_vmm_config vmm_linux1_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x40200000,
         .data_size = 0x200000,
-        .data_paddr = 0xb0a00000,
+        .data_paddr = 0xb1a00000,
         .ch = 2,
     },
     .block_capacity = 0x2000000,
+    .net = {
+        .gpa = 0xa000400,
+        .irq = 50,
+        .present = 1,
+    },
+    .mac = {0x9a, 0xe6, 0xe7, 0x4d, 0x93, 0x86},
+    .net_rx = {
+        .queue_vaddr = 0x40400000,
+        .queue_size = 0x1000,
+        .data_vaddr = 0x40600000,
+        .data_size = 0x200000,
+        .data_paddr = 0xb1e00000,
+        .ch = 3,
+    },
+    .net_tx = {
+        .queue_vaddr = 0x40800000,
+        .queue_size = 0x1000,
+        .data_vaddr = 0x40a00000,
+        .data_size = 0x200000,
+        .data_paddr = 0xb2200000,
+        .ch = 4,
+    },
+    .vsock = {
+        .gpa = 0xa000600,
+        .irq = 51,
+        .present = 1,
+    },
+    .cid = 4,
+    .num_peers = 1,
+    .peers = {
+        [0] = {
+            .cid = 3,
+            .ch = 5,
+            .vaddr = 0x40c00000,
+            .size = 0x10000,
+            .side = 1,
+        },
+    },
 };
 
 #endif /* SYSGEN_PD_VMM_LINUX1_H */

@@ -33,14 +33,14 @@ static const struct sysgen_vmm_config vmm_linux1_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30001000,
         .data_size = 0x1000,
-        .data_paddr = 0x90801000,
+        .data_paddr = 0x91801000,
     },
     .console_rx = {
         .queue_vaddr = 0x30002000,
         .queue_size = 0x1000,
         .data_vaddr = 0x30003000,
         .data_size = 0x1000,
-        .data_paddr = 0x90803000,
+        .data_paddr = 0x91803000,
         .ch = 1,
     },
     .block = {
@@ -53,10 +53,48 @@ static const struct sysgen_vmm_config vmm_linux1_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30200000,
         .data_size = 0x200000,
-        .data_paddr = 0x90a00000,
+        .data_paddr = 0x91a00000,
         .ch = 2,
     },
     .block_capacity = 0x1000000,
+    .net = {
+        .gpa = 0xa000400,
+        .irq = 50,
+        .present = 1,
+    },
+    .mac = {0x46, 0xb6, 0x9a, 0x54, 0x95, 0xdf},
+    .net_rx = {
+        .queue_vaddr = 0x30400000,
+        .queue_size = 0x1000,
+        .data_vaddr = 0x30600000,
+        .data_size = 0x200000,
+        .data_paddr = 0x91e00000,
+        .ch = 3,
+    },
+    .net_tx = {
+        .queue_vaddr = 0x30800000,
+        .queue_size = 0x1000,
+        .data_vaddr = 0x30a00000,
+        .data_size = 0x200000,
+        .data_paddr = 0x92200000,
+        .ch = 4,
+    },
+    .vsock = {
+        .gpa = 0xa000600,
+        .irq = 51,
+        .present = 1,
+    },
+    .cid = 4,
+    .num_peers = 1,
+    .peers = {
+        [0] = {
+            .cid = 3,
+            .ch = 5,
+            .vaddr = 0x30c00000,
+            .size = 0x10000,
+            .side = 1,
+        },
+    },
 };
 
 #endif /* SYSGEN_PD_VMM_LINUX1_H */
