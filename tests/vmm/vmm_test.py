@@ -431,7 +431,8 @@ def vsock_guest(args):
         r.child.sendline("vsock_test send %d %d %d" % (cid, port, size))
         got = {}
         for g, verb in ((frm, "sent"), (to, "received")):
-            pat = r"\[%s\] vsock_test: %s (\d+) bytes, sum (\d+)" % (g, verb)
+            # Up to the line's end: a number half printed must not match.
+            pat = r"\[%s\] vsock_test: %s (\d+) bytes, sum (\d+)\r*\n" % (g, verb)
             if not r.wait_for(pat, 120):
                 r.not_ok("%s -> %s: %d bytes over vsock" % (frm, to, size), "no '%s' line" % verb)
                 return False
