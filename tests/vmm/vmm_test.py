@@ -429,14 +429,21 @@ def vsock_guest(args):
         if not r.switch(int(frm[-1]), frm):
             return False
         r.child.sendline("vsock_test send %d %d %d" % (cid, port, size))
+        # Both lines, in whichever order they come, up to their ends (a
+        # number half printed must not match).
+        pats = {frm: r"\[%s\] vsock_test: sent (\d+) bytes, sum (\d+)\r*\n" % frm,
+                to: r"\[%s\] vsock_test: received (\d+) bytes, sum (\d+)\r*\n" % to}
+        pending = [frm, to]
         got = {}
-        for g, verb in ((frm, "sent"), (to, "received")):
-            # Up to the line's end: a number half printed must not match.
-            pat = r"\[%s\] vsock_test: %s (\d+) bytes, sum (\d+)\r*\n" % (g, verb)
-            if not r.wait_for(pat, 120):
-                r.not_ok("%s -> %s: %d bytes over vsock" % (frm, to, size), "no '%s' line" % verb)
+        while pending:
+            try:
+                i = r.child.expect([pats[g] for g in pending], 120)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                r.not_ok("%s -> %s: %d bytes over vsock" % (frm, to, size),
+                         "no line from %s" % pending)
                 return False
-            got[g] = re.search(pat, r.log).groups()
+            got[pending[i]] = r.child.match.groups()
+            pending.pop(i)
         if got[frm] == got[to] and int(got[to][0]) == size:
             r.ok("%s -> %s: %d bytes over vsock, same checksum both ends" % (frm, to, size))
             return True
