@@ -11,7 +11,6 @@
 #include "units.h"
 
 #include <ctype.h>
-#include <stddef.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
@@ -24,7 +23,6 @@
 #define MBR_SLOTS    4
 
 struct sysgen_paths sysgen_paths = {".", "build/guest"};
-bool plan_all_devices;
 
 // ---- reading ----------------------------------------------------------------
 
@@ -632,44 +630,6 @@ static void rule_runtime_limits(struct system *sys)
     }
 }
 
-// device-ready: a guest device whose class has no runtime backend yet is
-// left out of the guest (no PDs, no device tree node, no config) with a
-// warning, so no guest is handed a half-working device.  The table is the
-// one place that says which classes work; README's status table agrees.
-static void rule_device_ready(struct system *sys)
-{
-    static const struct {
-        const char *what, *loses;
-        bool ready;
-        size_t offset; // of the guest's bool
-    } classes[] = {
-        {"console", "its console", true, offsetof(struct guest, console)},
-        {"block", "/dev/vda", true, offsetof(struct guest, block)},
-        {"net", "eth0", true, offsetof(struct guest, net)},
-        {"vsock", "vsock", true, offsetof(struct guest, vsock)},
-    };
-    if (plan_all_devices || diag_error_count() > 0) // nothing is built from a failed check
-        return;
-    for (size_t i = 0; i < sys->nguests; i++) {
-        struct guest *g = &sys->guests[i];
-        const struct pos where[] = {g->console_pos, g->block_pos, g->net_pos, g->vsock_pos};
-        for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {
-            bool *has = (bool *)((char *)g + classes[c].offset);
-            if (!*has || classes[c].ready)
-                continue;
-            warning_at(where[c],
-                       "%s devices have no runtime backend yet: guest '%s' runs without %s (use "
-                       "--plan-all-devices to see the planned layout)",
-                       classes[c].what, g->name ? g->name : "?", classes[c].loses);
-            *has = false;
-        }
-        if (!g->block && g->part) {
-            g->part->user = NULL;
-            g->part = NULL;
-        }
-    }
-}
-
 struct rule {
     const char *name;
     void (*fn)(struct system *sys);
@@ -693,7 +653,6 @@ static const struct rule rules[] = {
     {"base-dts", rule_base_dts},
     {"board-device", rule_board_device},
     {"runtime-limits", rule_runtime_limits},
-    {"device-ready", rule_device_ready}, // last: every rule has seen every device
 };
 
 static char *system_name(const char *path)

@@ -13,11 +13,6 @@
 struct system *check_system(const char *path, struct node *tree);
 void system_free(struct system *sys);
 
-// Device classes whose runtime components do not exist yet are left out of
-// the system with a warning (rule device-ready), unless this is set: then
-// layout plans every device, for review only (main.c writes no image).
-extern bool plan_all_devices;
-
 // Guest RAM the board leaves for guests and shared regions.
 uint64_t board_pool_size(const struct board *b);
 // Count of protection domains the system implies (layout builds exactly these).

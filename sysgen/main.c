@@ -49,8 +49,7 @@ static void usage(FILE *f)
           "                       terminal, Ctrl-A x quits); QEMU's exit status is ours\n"
           "  --qemu-command       build, then print the QEMU command --run-qemu would run\n"
           "  --no-image           stop after the generated files and disk.img\n"
-          "  --plan-all-devices   lay out devices whose runtime backends do not exist\n"
-          "                       yet (block, net, vsock) too: files to review, no image\n"
+
           "  --guest-dir DIR      where 'kernel: default' and 'initrd: default' are\n"
           "                       (default: build/guest of the sysgen tree)\n"
           "  --sdf FILE           link a hand-written SDF into OUT/loader.img\n"
@@ -98,7 +97,6 @@ static int parse_args(int argc, char **argv, struct options *o)
         OPT_REF,
         OPT_RUN,
         OPT_NO_IMAGE,
-        OPT_PLAN,
         OPT_QEMU_COMMAND,
     };
     static const struct option longopts[] = {
@@ -106,7 +104,6 @@ static int parse_args(int argc, char **argv, struct options *o)
         {"check", no_argument, NULL, OPT_CHECK},
         {"run-qemu", no_argument, NULL, OPT_RUN},
         {"no-image", no_argument, NULL, OPT_NO_IMAGE},
-        {"plan-all-devices", no_argument, NULL, OPT_PLAN},
         {"qemu-command", no_argument, NULL, OPT_QEMU_COMMAND},
         {"guest-dir", required_argument, NULL, OPT_GUEST_DIR},
         {"sdf", required_argument, NULL, OPT_SDF},
@@ -134,10 +131,6 @@ static int parse_args(int argc, char **argv, struct options *o)
             break;
         case OPT_QEMU_COMMAND:
             o->run = o->print_run = true;
-            break;
-        case OPT_PLAN:
-            plan_all_devices = true;
-            o->no_image = true; // a plan is for review: its components do not exist
             break;
         case OPT_GUEST_DIR:
             sysgen_paths.guest_dir = optarg;

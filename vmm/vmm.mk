@@ -28,12 +28,6 @@ $(VMM_UNIT_BINS): $(BUILD)/tests/vmm/%: tests/vmm/%.c $(VMM_HOST_SRCS) $(wildcar
 	$(HOSTCC) $(HOST_CFLAGS) -Wno-missing-prototypes -Ivmm -fsanitize=address,undefined \
 	    -fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $< $(VMM_HOST_SRCS) -lcmocka
 
-# Test glue: a system with guest block devices linked the way sysgen links
-# (tests/vmm/plan_link.c), for the virtio-blk end-to-end test.
-$(BUILD)/tests/vmm/plan_link: tests/vmm/plan_link.c $(BUILD)/lib/libsysgen.a
-	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/lib/libsysgen.a $(HOST_LIBS)
-
 # Everything tests/suites/45-vmm.sh runs on the host.
 .PHONY: vmm-test-tools
-vmm-test-tools: vmm-unit-tests $(BUILD)/tests/vmm/plan_link
+vmm-test-tools: vmm-unit-tests

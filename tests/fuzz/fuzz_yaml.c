@@ -19,7 +19,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     diag_reset();
-    plan_all_devices = true;
     sysgen_paths.data_dir = SYSGEN_DATA_DIR;
     sysgen_paths.guest_dir = SYSGEN_DATA_DIR "/tests/fixtures/guest";
     struct node *tree = load_yaml_string("fuzz.yaml", (const char *)data, size);

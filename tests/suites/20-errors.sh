@@ -17,19 +17,6 @@ for yaml in tests/errors/*.yaml; do
   fi
 done
 
-# Warnings: valid input (exit 0) with exactly the expected warnings.
-for yaml in tests/warnings/*.yaml; do
-  name=$(basename "$yaml" .yaml)
-  got=$("$SYSGEN" --guest-dir tests/fixtures/guest --check "$yaml" 2>&1 >/dev/null)
-  rc=$?
-  if [ "$rc" -eq 0 ] && [ "$got" = "$(cat "tests/warnings/$name.expected")" ]; then
-    ok "warning: $name"
-  else
-    not_ok "warning: $name (exit $rc)"
-    diff <(cat "tests/warnings/$name.expected") <(printf '%s\n' "$got") | sed 's/^/#   /'
-  fi
-done
-
 # Invalid input writes nothing, not even the output directory's contents.
 out=$(mktemp -d)
 "$SYSGEN" --guest-dir tests/fixtures/guest -o "$out/sys" tests/errors/several-errors.yaml 2>/dev/null

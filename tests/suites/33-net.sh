@@ -110,9 +110,9 @@ fi
 net_run net "$RT_OUT/sys/loader.img" "" client0 client1 52:54:01:00:00:10 52:54:01:00:00:11
 
 # -- the same on sysgen's own layout and configs --------------------------------
-# `sysgen --plan-all-devices` lays out the whole two_guests system (serial,
-# block, net, VMMs) without an image, because no VMM offers virtio-net yet.
-# Link its SDF with the config bytes it writes (--dump-config), the test
+# sysgen lays out the whole two_guests system (serial, block, net, VMMs);
+# --no-image stops it before linking.  Link its SDF with the config bytes
+# it writes (--dump-config), the test
 # client standing in for vmm.elf: the net PDs then run with exactly sysgen's
 # names, maps, rights, channels and configs.
 # The guests never start (their VMM is the test client), so a stand-in
@@ -125,7 +125,7 @@ h = struct.pack("<IIQQQQQQII", 0, 0, 0x80000, 4096, 0xa, 0, 0, 0, 0x644d5241, 0)
 open(sys.argv[1] + "/Image", "wb").write(h + bytes(4096 - len(h)))
 open(sys.argv[1] + "/initrd.cpio.gz", "wb").write(bytes(512))' "$RT_OUT/stand-in-guest"
 plan_sysgen() {
-  "$SYSGEN" --plan-all-devices --guest-dir "$RT_OUT/stand-in-guest" -o "$PLAN" systems/two_guests.yaml "$@"
+  "$SYSGEN" --no-image --guest-dir "$RT_OUT/stand-in-guest" -o "$PLAN" systems/two_guests.yaml "$@"
 }
 dumps=()
 if plan_sysgen >"$RT_OUT/plan.log" 2>&1; then

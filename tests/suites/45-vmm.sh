@@ -101,4 +101,4 @@ else
   printf '%s\n' "$out" | sed 's/^/#   /'
 fi
 timeout 1800 "$PY" tests/vmm/vmm_test.py --sysgen "$SYSGEN" --out "$OUT" --timeout 120 --limit 400 \
-  --plan-link "$BUILD/tests/vmm/plan_link" --components "$BUILD/runtime" --guest-dir "$BUILD/guest"
+  --components "$BUILD/runtime" --guest-dir "$BUILD/guest"

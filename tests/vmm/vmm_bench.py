@@ -73,9 +73,8 @@ def vsock_figure(args):
     if not os.path.exists(os.path.join(args.out, "..", "vmm-test", "vsock-initrd.cpio.gz")):
         return None
     out = os.path.join(args.out, "vsock_guest")
-    p = subprocess.run([args.plan_link, "tests/vmm/vsock_guest.yaml", out, "build/runtime",
-                        "build/guest"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       universal_newlines=True)
+    p = subprocess.run([args.sysgen, "--qemu-command", "-o", out, "tests/vmm/vsock_guest.yaml"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     if p.returncode:
         return None
     r = vmm_test.Run(args, "vsock_guest", p.stdout.strip().split("\n")[-1].split())
@@ -97,7 +96,6 @@ def main():
     p.add_argument("--out", default="build/vmm-bench")
     p.add_argument("--timeout", type=int, default=180)
     p.add_argument("--limit", type=int, default=900)
-    p.add_argument("--plan-link", default="build/tests/vmm/plan_link")
     args = p.parse_args()
     # Run's TAP lines are noise here: keep only the figures on stdout.
     real = sys.stdout

@@ -356,20 +356,19 @@ def blk_guest(args):
 
 def net_guest(args):
     """virtio-net: two guests on the board's NIC (QEMU user-mode network).
-    sysgen only plans net devices for guests yet, so plan_link
-    (tests/vmm/plan_link.c) links the system and prints the QEMU command."""
+    sysgen --qemu-command builds the system and prints the QEMU command."""
     out = os.path.join(args.out, "net_guest")
-    p = subprocess.run([args.plan_link, "tests/vmm/net_guest.yaml", out, args.components,
-                        args.guest_dir], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    p = subprocess.run([args.sysgen, "--qemu-command", "-o", out, "--components", args.components,
+                        "--guest-dir", args.guest_dir, "tests/vmm/net_guest.yaml"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        universal_newlines=True)
     lines = p.stdout.strip().split("\n")
     ok = p.returncode == 0 and lines[-1].startswith("qemu-system-aarch64 ")
     r = Run(args, "net_guest", lines[-1].split() if ok else ["false"])
     if not ok:
-        r.not_ok("plan_link links tests/vmm/net_guest.yaml with its NICs", p.stdout)
+        r.not_ok("sysgen links tests/vmm/net_guest.yaml with its NICs", p.stdout)
         r.finish()
         return r
-    r.ok("plan_link links tests/vmm/net_guest.yaml with its NICs")
+    r.ok("sysgen links tests/vmm/net_guest.yaml with its NICs")
     try:
         if not r.boot(["linux0", "linux1"]):
             return r
@@ -404,19 +403,19 @@ def net_guest(args):
 def vsock_guest(args):
     """virtio-vsock between two guests (CIDs 3 and 4) through their VMMs,
     with /bin/vsock_test (tests/vmm/vsock_test.c) in their initramfs.
-    sysgen only plans vsock devices yet: plan_link links the system."""
+    sysgen --qemu-command builds the system and prints the QEMU command."""
     out = os.path.join(args.out, "vsock_guest")
-    p = subprocess.run([args.plan_link, "tests/vmm/vsock_guest.yaml", out, args.components,
-                        args.guest_dir], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    p = subprocess.run([args.sysgen, "--qemu-command", "-o", out, "--components", args.components,
+                        "--guest-dir", args.guest_dir, "tests/vmm/vsock_guest.yaml"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        universal_newlines=True)
     lines = p.stdout.strip().split("\n")
     ok = p.returncode == 0 and lines[-1].startswith("qemu-system-aarch64 ")
     r = Run(args, "vsock_guest", lines[-1].split() if ok else ["false"])
     if not ok:
-        r.not_ok("plan_link links tests/vmm/vsock_guest.yaml with its vsock devices", p.stdout)
+        r.not_ok("sysgen links tests/vmm/vsock_guest.yaml with its vsock devices", p.stdout)
         r.finish()
         return r
-    r.ok("plan_link links tests/vmm/vsock_guest.yaml with its vsock devices")
+    r.ok("sysgen links tests/vmm/vsock_guest.yaml with its vsock devices")
 
     def transfer(frm, to, cid, port, size):
         """`to` listens, `frm` sends `size` bytes: same count and sum."""
@@ -474,20 +473,20 @@ def vsock_guest(args):
 
 def default_system(args):
     """The project's default system, systems/two_guests.yaml, with every
-    device (console, block, net, vsock) in both guests; plan_link links it
-    while sysgen only plans net and vsock."""
+    device (console, block, net, vsock) in both guests."""
     out = os.path.join(args.out, "default_system")
-    p = subprocess.run([args.plan_link, "systems/two_guests.yaml", out, args.components,
-                        args.guest_dir], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    p = subprocess.run([args.sysgen, "--qemu-command", "-o", out, "--components", args.components,
+                        "--guest-dir", args.guest_dir, "systems/two_guests.yaml"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        universal_newlines=True)
     lines = p.stdout.strip().split("\n")
     ok = p.returncode == 0 and lines[-1].startswith("qemu-system-aarch64 ")
     r = Run(args, "default_system", lines[-1].split() if ok else ["false"])
     if not ok:
-        r.not_ok("plan_link links systems/two_guests.yaml with every device", p.stdout)
+        r.not_ok("sysgen links systems/two_guests.yaml with every device", p.stdout)
         r.finish()
         return r
-    r.ok("plan_link links systems/two_guests.yaml with every device")
+    r.ok("sysgen links systems/two_guests.yaml with every device")
     try:
         if not r.boot(["linux0", "linux1"]):
             return r
@@ -512,7 +511,6 @@ def main():
     p.add_argument("--out", default="build/vmm-test")
     p.add_argument("--timeout", type=int, default=180, help="seconds per expected line")
     p.add_argument("--limit", type=int, default=600, help="seconds per QEMU run, at most")
-    p.add_argument("--plan-link", default="build/tests/vmm/plan_link")
     p.add_argument("--components", default="build/runtime")
     p.add_argument("--guest-dir", default="build/guest")
     p.add_argument("tests", nargs="*", default=["one_guest", "two_guests_abort", "two_guests_panic", "hostile_guest",
