@@ -417,15 +417,17 @@ static bool guest_abort(microkit_child vcpu, uint64_t esr, uint64_t ipa, uint64_
         stop_guest("device access the VMM cannot decode");
         return false;
     }
-    // Neither RAM nor a device: the kernel API cannot deliver an external
-    // abort into the guest, so the guest is stopped (docs/vmm.md).
+    // Neither RAM nor a device: the guest gets what hardware would give
+    // it, a synchronous external abort (Linux: SIGBUS for a user access).
     sg_printf("%s: guest %s: access to unmapped 0x%lx (%s, pc 0x%lx, esr 0x%lx)\n", microkit_name,
               guest, ipa,
               ec == EC_IABT_LOW ? "instruction fetch"
               : esr & ESR_WNR   ? "write"
                                 : "read",
               pc, esr);
-    stop_guest("external abort (access to unmapped guest-physical memory)");
+    if (sg_vcpu_inject_abort(vcpu) == 0)
+        return false; // the kernel already made the vCPU runnable at its vector
+    stop_guest("external abort (access to unmapped guest-physical memory) not deliverable");
     return false;
 }
 

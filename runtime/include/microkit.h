@@ -75,6 +75,10 @@ void sg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 long sg_vcpu_read_regs(microkit_child vcpu, struct sg_vcpu_regs *regs);
 long sg_vcpu_write_regs(microkit_child vcpu, const struct sg_vcpu_regs *regs);
 long sg_vcpu_inject(microkit_child vcpu, uint32_t intid);
+// Give a vCPU stopped by a stage-2 fault that fault as a synchronous
+// external abort in the guest, and let it run (0, or SG_E_* if it was not
+// stopped by a stage-2 data or instruction abort).
+long sg_vcpu_inject_abort(microkit_child vcpu);
 // End the whole run (debug kernels; tests use it to stop QEMU with a code).
 _Noreturn void sg_dbg_exit(int code);
 

@@ -52,6 +52,7 @@ struct pd {
     struct pd *caller;      // whose ppcall this PD is serving
     // The last fault, kept for the parent's fault() (mr[0..3]).
     uint64_t fault_esr, fault_addr, fault_pc, fault_kind;
+    uint64_t fault_va; // vCPUs: the guest's virtual address of a stage-2 fault (FAR_EL2)
 };
 
 extern struct pd pds[SG_MAX_PDS];

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "console.h"
 #include "gic.h"
+#include "arch.h"
 #include "pd.h"
 #include "semihost.h"
 #include "syscall.h"
@@ -167,6 +168,42 @@ static int64_t sys_pd_stop(struct pd *p, uint64_t id)
     return 0;
 }
 
+// Deliver a stopped vCPU's last stage-2 fault to the guest as a
+// synchronous external abort, the way hardware reports a bus error: the
+// guest's EL1 vector table gets a data (or instruction) abort with DFSC
+// 0b010000 at the faulting virtual address, and the guest decides (Linux:
+// SIGBUS for a user access, an oops for its own).  The vCPU then runs.
+static int64_t sys_vcpu_abort(struct pd *p, uint64_t id)
+{
+    struct pd *v = vcpu_of(p, id);
+    if (!v)
+        return SG_E_BADCH;
+    uint32_t ec = esr_ec(v->fault_esr);
+    if (v->state != PD_STOPPED || v->fault_kind != SG_FAULT_STAGE2 ||
+        (ec != EC_DABT_LOWER && ec != EC_IABT_LOWER))
+        return SG_E_BADARG;
+    uint64_t mode = v->ctx.spsr & 0x1f;
+    bool from_el0 = mode == 0x0;
+    // Same EC the guest would see from its own stage 1: lower-EL classes
+    // when it was at EL0, current-EL ones when at EL1.
+    uint32_t gec = ec == EC_DABT_LOWER ? (from_el0 ? EC_DABT_LOWER : EC_DABT_CUR)
+                                       : (from_el0 ? EC_IABT_LOWER : EC_IABT_CUR);
+    uint64_t iss = 0x10;                                 // synchronous external abort
+    if (ec == EC_DABT_LOWER)
+        iss |= v->fault_esr & (1u << 6);                 // WnR
+    v->el1.esr = (uint64_t)gec << 26 | 1u << 25 | iss;   // IL: a 32-bit instruction
+    v->el1.far = v->fault_va;
+    v->el1.elr = v->ctx.elr;
+    v->el1.spsr = v->ctx.spsr;
+    // Vector offsets: current EL with SP_EL0 0x000, with SP_ELx 0x200,
+    // lower EL AArch64 0x400; synchronous is the first entry of each.
+    uint64_t off = from_el0 ? 0x400 : mode == 0x4 ? 0x000 : 0x200;
+    v->ctx.elr = v->el1.vbar + off;
+    v->ctx.spsr = 0x3c5; // EL1h, DAIF masked, as exception entry leaves it
+    v->state = PD_RUNNABLE;
+    return 0;
+}
+
 // The vCPU is not running (its VMM is), so its registers are all saved.
 static int64_t sys_vcpu_regs(struct pd *p, uint64_t id, bool write)
 {
@@ -246,6 +283,9 @@ void syscall_handle(struct pd *p)
         break;
     case SG_SYS_PD_STOP:
         ret = sys_pd_stop(p, a0);
+        break;
+    case SG_SYS_VCPU_ABORT:
+        ret = sys_vcpu_abort(p, a0);
         break;
     case SG_SYS_DBG_EXIT:
         kprintf("KERN|INFO: pd %s ends the run with code %ld\n", p->info->name, (int64_t)a0);

@@ -99,6 +99,7 @@ static bool sync_from_vcpu(struct pd *v)
         uint64_t ipa = ((read_hpfar_el2() >> 4) << 12) | (read_far_el2() & 0xfff);
         if (esr_ec(esr) == EC_DABT_LOWER && vgic_mmio(v, esr, ipa))
             break;
+        v->fault_va = read_far_el2(); // for SG_SYS_VCPU_ABORT
         pd_fault(v, SG_FAULT_STAGE2, esr, ipa, v->ctx.elr);
         break;
     }

@@ -83,6 +83,11 @@ void microkit_vcpu_stop(microkit_child vcpu)
     sg_hvc(SG_SYS_VCPU_STOP, vcpu, 0, 0);
 }
 
+long sg_vcpu_inject_abort(microkit_child vcpu)
+{
+    return (long)sg_hvc(SG_SYS_VCPU_ABORT, vcpu, 0, 0).x0;
+}
+
 long sg_vcpu_inject(microkit_child vcpu, uint32_t intid)
 {
     return (long)sg_hvc(SG_SYS_VCPU_INJECT, vcpu, intid, 0).x0;

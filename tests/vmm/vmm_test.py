@@ -216,26 +216,22 @@ def two_guests_abort(args):
             return r
         r.ask("linux1", 6, 8)
         # A read outside the guest's RAM and devices: the VMM logs it and
-        # stops that guest (the kernel API cannot inject an abort).
+        # the guest gets an external abort, as from a bus error on hardware:
+        # Linux sends devmem SIGBUS, and the guest goes on.
         r.child.sendline("busybox devmem 0x20000000")
         r.expect("linux1 reads unmapped 0x20000000: its VMM logs the access",
                  r"vmm_linux1: guest linux1: access to unmapped 0x20000000 \(read, pc 0x[0-9a-f]+",
                  30)
-        r.expect("... and stops that guest only",
-                 r"vmm_linux1: guest linux1 stopped: external abort", 10)
-        if re.search(r"vmm_linux0: guest linux0: access to unmapped|vmm_linux0: guest linux0 stopped",
-                     r.log):
-            r.not_ok("linux0's VMM saw nothing of it")
+        r.expect("... and the guest gets an abort: devmem dies of SIGBUS",
+                 tagged("linux1", r"Bus error"), 30)
+        r.ask("linux1", 5, 5)  # linux1 still answers
+        if re.search(r"vmm_linux0: guest linux0: access to unmapped|vmm_linux0: guest linux0 stopped"
+                     r"|vmm_linux1: guest linux1 stopped", r.log):
+            r.not_ok("no guest was stopped, and linux0's VMM saw nothing of it")
         else:
-            r.ok("linux0's VMM saw nothing of it")
-        # Input for the stopped guest is dropped by its VMM; nothing stalls.
-        r.child.sendline("echo lost-$((5*5))")
+            r.ok("no guest was stopped, and linux0's VMM saw nothing of it")
         if r.switch(0, "linux0"):
             r.ask("linux0", 7, 7)
-        if re.search(r"(?m)^\[linux1\] lost-25", r.log):
-            r.not_ok("the stopped linux1 ran nothing more")
-        else:
-            r.ok("the stopped linux1 ran nothing more")
     finally:
         r.finish()
     return r

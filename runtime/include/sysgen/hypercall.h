@@ -29,6 +29,7 @@ enum sg_sys {
     SG_SYS_VCPU_INJECT = 14,  // x0 = vcpu, x1 = INTID: a virtual interrupt for the guest
     SG_SYS_PD_RESTART = 15,   // x0 = child PD, x1 = entry (0: its ELF entry): start afresh
     SG_SYS_PD_STOP = 16,      // x0 = child PD
+    SG_SYS_VCPU_ABORT = 17,   // x0 = vcpu: its last stage-2 fault -> the guest, as an external abort
 };
 
 // What SG_SYS_WAIT returns in x0.
