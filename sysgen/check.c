@@ -596,15 +596,17 @@ static void rule_board_device(struct system *sys)
     }
 }
 
-// too-many-pds / too-many-channels: the runtime's limits, and the
-// virtualisers' client tables.
+// too-many-pds / too-many-channels: the runtime's limits (PDs and vCPUs
+// together, as the kernel counts threads), and the virtualisers' client
+// tables.
 static void rule_runtime_limits(struct system *sys)
 {
-    size_t pds = system_pd_count(sys);
-    if (pds > SYSGEN_MAX_PDS)
+    // The kernel schedules PDs and vCPUs alike (one each per guest).
+    size_t threads = system_pd_count(sys) + sys->nguests;
+    if (threads > SYSGEN_MAX_PDS)
         error_at(sys->guests[sys->nguests - 1].pos,
-                 "this system needs %zu protection domains; the runtime allows %d", pds,
-                 SYSGEN_MAX_PDS);
+                 "this system needs %zu protection domains and vCPUs; the runtime allows %d",
+                 threads, SYSGEN_MAX_PDS);
     size_t con = 0, blk = 0, net = 0, vs = 0;
     for (size_t i = 0; i < sys->nguests; i++) {
         const struct guest *g = &sys->guests[i];

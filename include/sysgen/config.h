@@ -20,7 +20,7 @@
 #define SYSGEN_MAX_PEERS   31 // vsock peers of one guest
 
 // Limits of the runtime that sysgen checks against (Microkit's numbers).
-#define SYSGEN_MAX_PDS        63
+#define SYSGEN_MAX_PDS        63 // protection domains and vCPUs together
 #define SYSGEN_MAX_CHANNEL_ID 61
 #define SYSGEN_MAX_PRIORITY   254
 
