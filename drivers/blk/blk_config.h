@@ -7,17 +7,7 @@
 #include <microkit.h>
 #include <sysgen/blk_queue.h>
 #include <sysgen/config.h>
-
-static inline bool blk_config_ok(const struct sysgen_config_header *h, uint16_t kind, uint32_t size)
-{
-    if (h->magic == SYSGEN_CONFIG_MAGIC && h->version == SYSGEN_CONFIG_VERSION && h->kind == kind &&
-        h->size == size)
-        return true;
-    sg_printf("%s: bad config (magic 0x%x version %u kind %u size %u, want kind %u size %u)\n",
-              microkit_name, h->magic, (unsigned)h->version, (unsigned)h->kind, h->size,
-              (unsigned)kind, size);
-    return false;
-}
+#include <sysgen/config_check.h>
 
 // A usable connection: a queue page big enough for the rings and a data
 // region of whole sectors.  The indices are not reset here: the peer may

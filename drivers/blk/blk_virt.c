@@ -116,7 +116,7 @@ static void to_driver(int j, uint16_t op, uint64_t sector, uint32_t count)
 void init(void)
 {
     const struct sysgen_conn *dc = &config.driver;
-    if (!blk_config_ok(&config.header, SYSGEN_KIND_BLK_VIRT, sizeof(config)) ||
+    if (!sg_config_ok(&config.header, SYSGEN_KIND_BLK_VIRT, sizeof(config)) ||
         config.num_clients > SYSGEN_MAX_CLIENTS || !blk_end(dc, &drv) ||
         dc->data_size < SG_BLK_DRIVER_RESERVED + UNIT) {
         sg_printf("%s: unusable config, virtualiser stays idle\n", microkit_name);

@@ -183,7 +183,7 @@ static bool dev_init(void)
 void init(void)
 {
     const struct sysgen_conn *c = &config.virt;
-    if (!blk_config_ok(&config.header, SYSGEN_KIND_BLK_DRIVER, sizeof(config)) ||
+    if (!sg_config_ok(&config.header, SYSGEN_KIND_BLK_DRIVER, sizeof(config)) ||
         !blk_end(c, &virt) || !config.disk.regs_vaddr || config.disk.regs_size < 0x200 ||
         c->data_size <= SG_BLK_DRIVER_RESERVED || !c->data_paddr || (c->data_size & 0xfff) ||
         (c->data_paddr & 0xfff)) {

@@ -23,7 +23,7 @@ static uint32_t dropped;
 
 void init(void)
 {
-    if (!net_config_ok(&config.header, SYSGEN_KIND_NET_COPY, sizeof(config)) ||
+    if (!sg_config_ok(&config.header, SYSGEN_KIND_NET_COPY, sizeof(config)) ||
         !net_end(&config.virt, &virt)) {
         sg_printf("%s: unusable config, copier stays idle\n", microkit_name);
         return;

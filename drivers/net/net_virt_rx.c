@@ -31,7 +31,7 @@ static bool notify_driver, ready;
 void init(void)
 {
     const struct sysgen_conn *dc = &config.driver;
-    if (!net_config_ok(&config.header, SYSGEN_KIND_NET_VIRT_RX, sizeof(config)) ||
+    if (!sg_config_ok(&config.header, SYSGEN_KIND_NET_VIRT_RX, sizeof(config)) ||
         config.num_clients > SYSGEN_MAX_CLIENTS || !net_end(dc, &drv) ||
         !(nbufs = sg_net_rx_bufs(dc->data_size))) {
         sg_printf("%s: unusable config, virtualiser stays idle\n", microkit_name);

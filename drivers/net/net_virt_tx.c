@@ -40,7 +40,7 @@ static bool ready;
 void init(void)
 {
     const struct sysgen_conn *dc = &config.driver;
-    if (!net_config_ok(&config.header, SYSGEN_KIND_NET_VIRT_TX, sizeof(config)) ||
+    if (!sg_config_ok(&config.header, SYSGEN_KIND_NET_VIRT_TX, sizeof(config)) ||
         config.num_clients > SYSGEN_MAX_CLIENTS || !net_end(dc, &drv) ||
         !(nbufs = sg_net_tx_bufs(dc->data_size))) {
         sg_printf("%s: unusable config, virtualiser stays idle\n", microkit_name);

@@ -231,7 +231,7 @@ static void rx_post(uint32_t i)
 
 void init(void)
 {
-    if (!net_config_ok(&config.header, SYSGEN_KIND_NET_DRIVER, sizeof(config)) ||
+    if (!sg_config_ok(&config.header, SYSGEN_KIND_NET_DRIVER, sizeof(config)) ||
         !net_end(&config.rx, &rx) || !net_end(&config.tx, &tx) || !config.nic.regs_vaddr ||
         config.nic.regs_size < 0x200 || !config.rx.data_paddr || !config.tx.data_paddr ||
         (config.rx.data_size & 0xfff) || (config.rx.data_paddr & 0xfff) ||

@@ -35,7 +35,7 @@ static void wr(unsigned off, uint32_t v)
 
 void init(void)
 {
-    if (!serial_config_ok(&config.header, SYSGEN_KIND_SERIAL_DRIVER, sizeof(config)) ||
+    if (!sg_config_ok(&config.header, SYSGEN_KIND_SERIAL_DRIVER, sizeof(config)) ||
         !serial_ring(&config.tx, &tx) || !serial_ring(&config.rx, &rx) || !config.uart.regs_vaddr) {
         sg_printf("%s: unusable config, driver stays idle\n", microkit_name);
         return;

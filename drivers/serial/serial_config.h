@@ -6,19 +6,8 @@
 
 #include <microkit.h>
 #include <sysgen/config.h>
+#include <sysgen/config_check.h>
 #include <sysgen/serial_queue.h>
-
-static inline bool serial_config_ok(const struct sysgen_config_header *h, uint16_t kind,
-                                    uint32_t size)
-{
-    if (h->magic == SYSGEN_CONFIG_MAGIC && h->version == SYSGEN_CONFIG_VERSION && h->kind == kind &&
-        h->size == size)
-        return true;
-    sg_printf("%s: bad config (magic 0x%x version %u kind %u size %u, want kind %u size %u)\n",
-              microkit_name, h->magic, (unsigned)h->version, (unsigned)h->kind, h->size,
-              (unsigned)kind, size);
-    return false;
-}
 
 static inline bool serial_ring(const struct sysgen_conn *c, struct sg_serial_ring *r)
 {

@@ -14,7 +14,7 @@ static bool switching, ready;
 
 void init(void)
 {
-    if (!serial_config_ok(&config.header, SYSGEN_KIND_SERIAL_VIRT_RX, sizeof(config)) ||
+    if (!sg_config_ok(&config.header, SYSGEN_KIND_SERIAL_VIRT_RX, sizeof(config)) ||
         !serial_ring(&config.driver, &drv) || config.num_clients > SYSGEN_MAX_CLIENTS) {
         sg_printf("%s: unusable config, virtualiser stays idle\n", microkit_name);
         return;
