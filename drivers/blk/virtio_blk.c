@@ -16,7 +16,7 @@
 // ring's id names the slot and nothing is allocated at run time.
 #include "blk_config.h"
 
-#include "virtio_mmio.h"
+#include "../virtio/virtio_mmio.h"
 
 __attribute__((section(".sysgen_config"))) struct sysgen_blk_driver_config config;
 
@@ -82,20 +82,12 @@ static struct sg_blk_end virt;
 
 static uint32_t rd(unsigned off)
 {
-    return regs[off / 4];
+    return vio_rd(regs, off);
 }
 
 static void wr(unsigned off, uint32_t v)
 {
-    regs[off / 4] = v;
-}
-
-// Ring memory before the device hears of it: the device is another
-// observer of RAM, so a full-system barrier, as Linux's virtio_wmb on
-// virtio-mmio (no IOMMU, no coherent-DMA promise).
-static inline void dma_barrier(void)
-{
-    __asm__ volatile("dmb sy" ::: "memory");
+    vio_wr(regs, off, v);
 }
 
 static bool dev_fail(const char *why)
@@ -109,35 +101,14 @@ static bool dev_fail(const char *why)
 // The virtio 1.x initialisation sequence (spec 3.1.1), for queue 0 only.
 static bool dev_init(void)
 {
-    if (rd(VIRTIO_MMIO_MAGIC) != VIRTIO_MMIO_MAGIC_VALUE)
-        return dev_fail("no virtio-mmio magic");
-    if (rd(VIRTIO_MMIO_VERSION) != 2)
-        return dev_fail("not a version-2 transport (QEMU needs "
-                        "-global virtio-mmio.force-legacy=false)");
-    if (rd(VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
-        return dev_fail("no block device in this slot");
-    wr(VIRTIO_MMIO_STATUS, 0); // reset
-    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
-    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-
-    wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-    uint32_t lo = rd(VIRTIO_MMIO_DEVICE_FEATURES);
-    wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-    uint32_t hi = rd(VIRTIO_MMIO_DEVICE_FEATURES);
-    if (!(hi & VIRTIO_F_VERSION_1_HI))
-        return dev_fail("device does not offer VIRTIO_F_VERSION_1");
     // Only what we use: flush (the device has a write cache) and read-only.
-    uint32_t want_lo = lo & (VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_RO);
-    has_flush = want_lo & VIRTIO_BLK_F_FLUSH;
-    read_only = want_lo & VIRTIO_BLK_F_RO;
-    wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-    wr(VIRTIO_MMIO_DRIVER_FEATURES, want_lo);
-    wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-    wr(VIRTIO_MMIO_DRIVER_FEATURES, VIRTIO_F_VERSION_1_HI);
-    wr(VIRTIO_MMIO_STATUS,
-       VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
-    if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
-        return dev_fail("device refused our features");
+    uint32_t got = 0;
+    const char *why = vio_negotiate(regs, VIRTIO_ID_BLOCK, "no block device in this slot",
+                                    VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_RO, &got);
+    if (why)
+        return dev_fail(why);
+    has_flush = got & VIRTIO_BLK_F_FLUSH;
+    read_only = got & VIRTIO_BLK_F_RO;
 
     // Capacity: two 32-bit reads, retried if the device changed it between.
     uint32_t gen, clo, chi;
@@ -148,32 +119,16 @@ static bool dev_init(void)
     } while (gen != rd(VIRTIO_MMIO_CONFIG_GENERATION));
     capacity = (uint64_t)chi << 32 | clo;
 
-    wr(VIRTIO_MMIO_QUEUE_SEL, 0);
-    if (rd(VIRTIO_MMIO_QUEUE_READY))
-        return dev_fail("queue 0 already live after reset");
-    uint32_t max = rd(VIRTIO_MMIO_QUEUE_NUM_MAX);
-    if (max < 3)
-        return dev_fail("queue 0 too small (fewer than 3 entries)");
-    qsize = max < QSIZE ? max : QSIZE;
-    while (qsize & (qsize - 1)) // split virtqueues come in powers of two
-        qsize &= qsize - 1;
+    qsize = vio_queue_size(regs, 0, QSIZE, 3);
+    if (!qsize)
+        return dev_fail("queue 0 unusable (live after reset, or under 3 entries)");
     nslots = qsize / 3 < MAX_SLOTS ? qsize / 3 : MAX_SLOTS;
     for (uint32_t i = 0; i < sizeof(struct dma); i++)
         ((volatile uint8_t *)dma)[i] = 0;
-    wr(VIRTIO_MMIO_QUEUE_NUM, qsize);
-    uint64_t d = dma_paddr + __builtin_offsetof(struct dma, desc);
-    uint64_t a = dma_paddr + __builtin_offsetof(struct dma, avail);
-    uint64_t u = dma_paddr + __builtin_offsetof(struct dma, used);
-    wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)d);
-    wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(d >> 32));
-    wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)a);
-    wr(VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (uint32_t)(a >> 32));
-    wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)u);
-    wr(VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (uint32_t)(u >> 32));
-    dma_barrier();
-    wr(VIRTIO_MMIO_QUEUE_READY, 1);
-    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-                               VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+    vio_queue_ready(regs, 0, qsize, dma_paddr + __builtin_offsetof(struct dma, desc),
+                    dma_paddr + __builtin_offsetof(struct dma, avail),
+                    dma_paddr + __builtin_offsetof(struct dma, used));
+    vio_driver_ok(regs);
     sg_printf("%s: virtio-blk at 0x%llx: %llu sectors, queue %u, flush %s%s\n", microkit_name,
               (unsigned long long)config.disk.regs_paddr, (unsigned long long)capacity, qsize,
               has_flush ? "yes" : "no", read_only ? ", read-only" : "");
@@ -255,7 +210,7 @@ static void submit(uint32_t s, const struct sg_blk_desc *r)
     inflight++;
     uint16_t idx = dma->avail.idx;
     dma->avail.ring[idx % qsize] = (uint16_t)(3 * s);
-    dma_barrier(); // descriptors before the index
+    vio_dma_barrier(); // descriptors before the index
     dma->avail.idx = (uint16_t)(idx + 1);
 }
 
@@ -292,7 +247,7 @@ static bool serve(void)
         }
     }
     if (queued) {
-        dma_barrier();
+        vio_dma_barrier();
         wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
     }
     return answered;
@@ -303,7 +258,7 @@ static bool serve(void)
 static bool complete(void)
 {
     bool answered = false;
-    dma_barrier();
+    vio_dma_barrier();
     while (last_used != dma->used.idx) {
         __asm__ volatile("dmb sy" ::: "memory"); // the element after the index
         uint32_t id = dma->used.ring[last_used % qsize].id;

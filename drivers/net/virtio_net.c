@@ -16,17 +16,15 @@
 // (virtio-net header, frame), so a used-ring id names the buffer or the
 // slot, nothing is allocated at run time, and the frame itself never
 // shares a buffer with a header.
-#include "../blk/virtio_mmio.h"
+#include "../virtio/virtio_mmio.h"
 #include "net_config.h"
 
 __attribute__((section(".sysgen_config"))) struct sysgen_net_driver_config config;
 
-#define VIRTIO_ID_NET    1u
-#define VIRTIO_NET_F_MAC (1u << 5)
-#define RXQ              0u
-#define TXQ              1u
-#define QSIZE            256u // virtqueue entries we ask for (the device may offer fewer)
-#define MAX_SLOTS        (QSIZE / 2)
+#define RXQ       0u
+#define TXQ       1u
+#define QSIZE     256u // virtqueue entries we ask for (the device may offer fewer)
+#define MAX_SLOTS (QSIZE / 2)
 
 struct vq_desc {
     uint64_t addr;
@@ -93,19 +91,12 @@ static bool ready, dev_ok;
 
 static uint32_t rd(unsigned off)
 {
-    return regs[off / 4];
+    return vio_rd(regs, off);
 }
 
 static void wr(unsigned off, uint32_t v)
 {
-    regs[off / 4] = v;
-}
-
-// Ring memory before the device hears of it: the device is another
-// observer of RAM, so a full-system barrier (virtio_wmb on virtio-mmio).
-static inline void dma_barrier(void)
-{
-    __asm__ volatile("dmb sy" ::: "memory");
+    vio_wr(regs, off, v);
 }
 
 static bool dev_fail(const char *why)
@@ -119,30 +110,15 @@ static bool dev_fail(const char *why)
 static bool queue_init(uint32_t n)
 {
     struct queue *qu = &q[n];
-    wr(VIRTIO_MMIO_QUEUE_SEL, n);
-    if (rd(VIRTIO_MMIO_QUEUE_READY))
+    qu->size = vio_queue_size(regs, n, QSIZE, 2);
+    if (!qu->size)
         return false;
-    uint32_t max = rd(VIRTIO_MMIO_QUEUE_NUM_MAX);
-    if (max < 2)
-        return false;
-    qu->size = max < QSIZE ? max : QSIZE;
-    while (qu->size & (qu->size - 1)) // split virtqueues come in powers of two
-        qu->size &= qu->size - 1;
     qu->vq = &dma->q[n];
     qu->paddr = dma_paddr + n * sizeof(struct vq);
     qu->last_used = 0;
-    wr(VIRTIO_MMIO_QUEUE_NUM, qu->size);
-    uint64_t d = qu->paddr + __builtin_offsetof(struct vq, desc);
-    uint64_t a = qu->paddr + __builtin_offsetof(struct vq, avail);
-    uint64_t u = qu->paddr + __builtin_offsetof(struct vq, used);
-    wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)d);
-    wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(d >> 32));
-    wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)a);
-    wr(VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (uint32_t)(a >> 32));
-    wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)u);
-    wr(VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (uint32_t)(u >> 32));
-    dma_barrier();
-    wr(VIRTIO_MMIO_QUEUE_READY, 1);
+    vio_queue_ready(regs, n, qu->size, qu->paddr + __builtin_offsetof(struct vq, desc),
+                    qu->paddr + __builtin_offsetof(struct vq, avail),
+                    qu->paddr + __builtin_offsetof(struct vq, used));
     return true;
 }
 
@@ -153,31 +129,11 @@ static bool queue_init(uint32_t n)
 // clients' MACs are not the NIC's.
 static bool dev_init(void)
 {
-    if (rd(VIRTIO_MMIO_MAGIC) != VIRTIO_MMIO_MAGIC_VALUE)
-        return dev_fail("no virtio-mmio magic");
-    if (rd(VIRTIO_MMIO_VERSION) != 2)
-        return dev_fail("not a version-2 transport (QEMU needs "
-                        "-global virtio-mmio.force-legacy=false)");
-    if (rd(VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_NET)
-        return dev_fail("no network device in this slot");
-    wr(VIRTIO_MMIO_STATUS, 0); // reset
-    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
-    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-    wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-    uint32_t lo = rd(VIRTIO_MMIO_DEVICE_FEATURES);
-    wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-    uint32_t hi = rd(VIRTIO_MMIO_DEVICE_FEATURES);
-    if (!(hi & VIRTIO_F_VERSION_1_HI))
-        return dev_fail("device does not offer VIRTIO_F_VERSION_1");
-    uint32_t want_lo = lo & VIRTIO_NET_F_MAC;
-    wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-    wr(VIRTIO_MMIO_DRIVER_FEATURES, want_lo);
-    wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-    wr(VIRTIO_MMIO_DRIVER_FEATURES, VIRTIO_F_VERSION_1_HI);
-    wr(VIRTIO_MMIO_STATUS,
-       VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
-    if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
-        return dev_fail("device refused our features");
+    uint32_t want_lo = 0;
+    const char *why = vio_negotiate(regs, VIRTIO_ID_NET, "no network device in this slot",
+                                    VIRTIO_NET_F_MAC, &want_lo);
+    if (why)
+        return dev_fail(why);
 
     uint8_t mac[6] = {0};
     if (want_lo & VIRTIO_NET_F_MAC) {
@@ -196,8 +152,7 @@ static bool dev_init(void)
     if (q[RXQ].size / 2 < nbufs)
         nbufs = q[RXQ].size / 2;
     ntx = q[TXQ].size / 2;
-    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-                               VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+    vio_driver_ok(regs);
     if (want_lo & VIRTIO_NET_F_MAC)
         sg_printf("%s: virtio-net at 0x%llx: mac %x:%x:%x:%x:%x:%x, %u rx buffers, %u tx slots\n",
                   microkit_name, (unsigned long long)config.nic.regs_paddr, mac[0], mac[1], mac[2],
@@ -225,7 +180,7 @@ static void rx_post(uint32_t i)
     rx_at_virt[i] = false;
     uint16_t idx = qu->vq->avail.idx;
     qu->vq->avail.ring[idx % qu->size] = (uint16_t)(2 * i);
-    dma_barrier(); // descriptors before the index
+    vio_dma_barrier(); // descriptors before the index
     qu->vq->avail.idx = (uint16_t)(idx + 1);
 }
 
@@ -253,7 +208,7 @@ void init(void)
         return;
     for (uint32_t i = 0; i < nbufs; i++)
         rx_post(i);
-    dma_barrier();
+    vio_dma_barrier();
     wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
 }
 
@@ -264,9 +219,9 @@ static bool rx_complete(void)
 {
     struct queue *qu = &q[RXQ];
     bool sent = false, reposted = false;
-    dma_barrier();
+    vio_dma_barrier();
     while (qu->last_used != qu->vq->used.idx) {
-        dma_barrier(); // the element after the index
+        vio_dma_barrier(); // the element after the index
         struct vq_used_elem e = {qu->vq->used.ring[qu->last_used % qu->size].id,
                                  qu->vq->used.ring[qu->last_used % qu->size].len};
         qu->last_used++;
@@ -287,7 +242,7 @@ static bool rx_complete(void)
         sent = true;
     }
     if (reposted) {
-        dma_barrier();
+        vio_dma_barrier();
         wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
     }
     return sent;
@@ -315,7 +270,7 @@ static void rx_refill(void)
         posted = true;
     }
     if (posted) {
-        dma_barrier();
+        vio_dma_barrier();
         wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
     }
 }
@@ -364,12 +319,12 @@ static bool tx_submit(bool *answered)
         tx_inflight++;
         uint16_t idx = qu->vq->avail.idx;
         qu->vq->avail.ring[idx % qu->size] = (uint16_t)(2 * s);
-        dma_barrier();
+        vio_dma_barrier();
         qu->vq->avail.idx = (uint16_t)(idx + 1);
         queued = true;
     }
     if (queued) {
-        dma_barrier();
+        vio_dma_barrier();
         wr(VIRTIO_MMIO_QUEUE_NOTIFY, TXQ);
     }
     return queued;
@@ -380,9 +335,9 @@ static bool tx_complete(void)
 {
     struct queue *qu = &q[TXQ];
     bool answered = false;
-    dma_barrier();
+    vio_dma_barrier();
     while (qu->last_used != qu->vq->used.idx) {
-        dma_barrier();
+        vio_dma_barrier();
         uint32_t id = qu->vq->used.ring[qu->last_used % qu->size].id;
         qu->last_used++;
         uint32_t s = id / 2;
