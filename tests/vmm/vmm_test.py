@@ -350,21 +350,34 @@ def blk_guest(args):
     return r
 
 
+
+def built_run(args, yaml, name, what):
+    """Build `yaml` with sysgen into OUT/name and set up a Run of the QEMU
+    command sysgen prints (--qemu-command); `what` names the build check.
+    r.ready is False (and the Run finished) if the build failed."""
+    out = os.path.join(args.out, name)
+    p = subprocess.run([args.sysgen, "--qemu-command", "-o", out, "--components", args.components,
+                        "--guest-dir", args.guest_dir, yaml], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, universal_newlines=True)
+    lines = p.stdout.strip().split("\n")
+    ok = p.returncode == 0 and lines[-1].startswith("qemu-system-aarch64 ")
+    r = Run(args, name, lines[-1].split() if ok else ["false"])
+    r.ready = ok
+    if ok:
+        r.ok(what)
+    else:
+        r.not_ok(what, p.stdout)
+        r.finish()
+    return r
+
+
 def net_guest(args):
     """virtio-net: two guests on the board's NIC (QEMU user-mode network).
     sysgen --qemu-command builds the system and prints the QEMU command."""
-    out = os.path.join(args.out, "net_guest")
-    p = subprocess.run([args.sysgen, "--qemu-command", "-o", out, "--components", args.components,
-                        "--guest-dir", args.guest_dir, "tests/vmm/net_guest.yaml"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       universal_newlines=True)
-    lines = p.stdout.strip().split("\n")
-    ok = p.returncode == 0 and lines[-1].startswith("qemu-system-aarch64 ")
-    r = Run(args, "net_guest", lines[-1].split() if ok else ["false"])
-    if not ok:
-        r.not_ok("sysgen links tests/vmm/net_guest.yaml with its NICs", p.stdout)
-        r.finish()
+    r = built_run(args, "tests/vmm/net_guest.yaml", "net_guest",
+                  "sysgen links tests/vmm/net_guest.yaml with its NICs")
+    if not r.ready:
         return r
-    r.ok("sysgen links tests/vmm/net_guest.yaml with its NICs")
     try:
         if not r.boot(["linux0", "linux1"]):
             return r
@@ -400,18 +413,10 @@ def vsock_guest(args):
     """virtio-vsock between two guests (CIDs 3 and 4) through their VMMs,
     with /bin/vsock_test (tests/vmm/vsock_test.c) in their initramfs.
     sysgen --qemu-command builds the system and prints the QEMU command."""
-    out = os.path.join(args.out, "vsock_guest")
-    p = subprocess.run([args.sysgen, "--qemu-command", "-o", out, "--components", args.components,
-                        "--guest-dir", args.guest_dir, "tests/vmm/vsock_guest.yaml"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       universal_newlines=True)
-    lines = p.stdout.strip().split("\n")
-    ok = p.returncode == 0 and lines[-1].startswith("qemu-system-aarch64 ")
-    r = Run(args, "vsock_guest", lines[-1].split() if ok else ["false"])
-    if not ok:
-        r.not_ok("sysgen links tests/vmm/vsock_guest.yaml with its vsock devices", p.stdout)
-        r.finish()
+    r = built_run(args, "tests/vmm/vsock_guest.yaml", "vsock_guest",
+                  "sysgen links tests/vmm/vsock_guest.yaml with its vsock devices")
+    if not r.ready:
         return r
-    r.ok("sysgen links tests/vmm/vsock_guest.yaml with its vsock devices")
 
     def transfer(frm, to, cid, port, size):
         """`to` listens, `frm` sends `size` bytes: same count and sum."""
@@ -470,19 +475,10 @@ def vsock_guest(args):
 def default_system(args):
     """The project's default system, systems/two_guests.yaml, with every
     device (console, block, net, vsock) in both guests."""
-    out = os.path.join(args.out, "default_system")
-    p = subprocess.run([args.sysgen, "--qemu-command", "-o", out, "--components", args.components,
-                        "--guest-dir", args.guest_dir, "systems/two_guests.yaml"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       universal_newlines=True)
-    lines = p.stdout.strip().split("\n")
-    ok = p.returncode == 0 and lines[-1].startswith("qemu-system-aarch64 ")
-    r = Run(args, "default_system", lines[-1].split() if ok else ["false"])
-    if not ok:
-        r.not_ok("sysgen links systems/two_guests.yaml with every device", p.stdout)
-        r.finish()
+    r = built_run(args, "systems/two_guests.yaml", "default_system",
+                  "sysgen links systems/two_guests.yaml with every device")
+    if not r.ready:
         return r
-    r.ok("sysgen links systems/two_guests.yaml with every device")
     try:
         if not r.boot(["linux0", "linux1"]):
             return r
