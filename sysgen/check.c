@@ -558,7 +558,8 @@ static void rule_memory_too_small(struct system *sys)
 }
 
 // base-dts: the guest's base device tree (its own, or the board's)
-// compiles; the blob is kept for emit.
+// compiles; the blob is kept for emit.  Guests on the same tree share one
+// dtc run.
 static void rule_base_dts(struct system *sys)
 {
     if (!sys->board)
@@ -569,6 +570,18 @@ static void rule_base_dts(struct system *sys)
         struct pos where = g->base_dts ? g->base_dts_pos : (struct pos){sys->board->file, 1, 1};
         if (!g->name || (g->base_dts && access(g->base_dts, R_OK) != 0))
             continue; // reported by file-missing
+        const struct guest *same = NULL;
+        for (size_t j = 0; j < i && !same; j++) {
+            const struct guest *o = &sys->guests[j];
+            const char *opath = o->base_dts ? o->base_dts : sys->board->guest_base_dts;
+            if (o->base_dtb && strcmp(opath, path) == 0)
+                same = o;
+        }
+        if (same) {
+            g->base_dtb = memcpy(xmalloc(same->base_dtb_size), same->base_dtb, same->base_dtb_size);
+            g->base_dtb_size = same->base_dtb_size;
+            continue;
+        }
         struct strbuf why;
         sb_init(&why);
         g->base_dtb = dts_compile(path, &g->base_dtb_size, &why);
