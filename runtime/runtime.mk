@@ -13,9 +13,11 @@ RT_CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes -Wmissin
 RT_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
               -Wl,--no-warn-rwx-segments
 
-RT_KERNEL_SRCS := $(sort $(wildcard runtime/kernel/*.c runtime/kernel/*.S)) runtime/lib/string.c
+RT_KERNEL_SRCS := $(sort $(wildcard runtime/kernel/*.c runtime/kernel/*.S)) runtime/lib/string.c \
+                  runtime/lib/format.c
 RT_LOADER_SRCS := $(sort $(wildcard runtime/loader/*.c runtime/loader/*.S)) runtime/lib/string.c
-RT_LIBMK_SRCS  := $(sort $(wildcard runtime/libmicrokit/*.c runtime/libmicrokit/*.S)) runtime/lib/string.c
+RT_LIBMK_SRCS  := $(sort $(wildcard runtime/libmicrokit/*.c runtime/libmicrokit/*.S)) runtime/lib/string.c \
+                  runtime/lib/format.c
 RT_TEST_SRCS   := $(sort $(wildcard tests/runtime/pds/*.c))
 # Driver PDs: drivers/<class>/<file>.c -> $(RT_OUT)/<ELF name sysgen's layout uses>.
 RT_DRIVER_ELFS := $(RT_OUT)/serial_driver_pl011.elf $(RT_OUT)/serial_virt_tx.elf \
@@ -77,7 +79,7 @@ $(RT_OUT)/obj/tests/runtime/guest/blob.o: tests/runtime/guest/blob.S $(RT_OUT)/t
 $(RT_OUT)/tests/vmm_test.elf: $(RT_OUT)/obj/tests/runtime/pds/vmm_test.o $(RT_OUT)/obj/tests/runtime/guest/blob.o $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
 	$(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $(filter %.o,$^) $(RT_OUT)/libmicrokit.a -lgcc
 
-$(BUILD)/tests/runtime/serial_link: tests/runtime/serial_link.c $(BUILD)/lib/libsysgen.a
+$(BUILD)/tests/runtime/serial_link: tests/runtime/serial_link.c tests/lib/link_glue.h $(BUILD)/lib/libsysgen.a
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/lib/libsysgen.a $(HOST_LIBS)
 

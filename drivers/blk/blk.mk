@@ -26,7 +26,7 @@ $(RT_OUT)/tests/blk_client.elf: $(RT_OUT)/obj/tests/blk/blk_client.o $(RT_OUT)/l
 	$(BLK_PD_LINK)
 
 # Host-side glue that writes the block test system and links it with configs.
-$(BUILD)/tests/blk/blk_link: tests/blk/blk_link.c tests/blk/blk_test.h $(BUILD)/lib/libsysgen.a
+$(BUILD)/tests/blk/blk_link: tests/blk/blk_link.c tests/lib/link_glue.h tests/blk/blk_test.h $(BUILD)/lib/libsysgen.a
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/lib/libsysgen.a $(HOST_LIBS)
 

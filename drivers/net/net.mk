@@ -34,7 +34,7 @@ $(RT_OUT)/tests/net_client.elf: $(RT_OUT)/obj/tests/net/net_client.o $(NET_PD_DE
 	$(NET_PD_LINK)
 
 # Host-side glue that writes the net test system and links it with configs.
-$(BUILD)/tests/net/net_link: tests/net/net_link.c tests/net/net_test.h $(BUILD)/lib/libsysgen.a
+$(BUILD)/tests/net/net_link: tests/net/net_link.c tests/lib/link_glue.h tests/net/net_test.h $(BUILD)/lib/libsysgen.a
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/lib/libsysgen.a $(HOST_LIBS)
 

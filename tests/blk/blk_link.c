@@ -9,8 +9,8 @@
 // client0 and client1 get partitions 1 and 2 of tests/blk/disk.yaml's
 // disk; client2 claims partition 1 at the wrong start, which blk_virt must
 // refuse.  The driver's data region is smaller than sysgen's 2 MiB so that
-// the clients' bursts exhaust blk_virt's bounce space.  The addresses match what sysgen gives the block class on QEMU:
-// with one virtio device, QEMU puts it in the last transport slot (31),
+// the clients' bursts exhaust blk_virt's bounce space.  The addresses match what sysgen gives the
+// block class on QEMU: with one virtio device, QEMU puts it in the last transport slot (31),
 // registers 0x0a003e00, INTID 79.
 // Usage: blk_link OUT COMPONENTS
 #include <stdio.h>
@@ -20,35 +20,16 @@
 #include <sysgen/config.h>
 
 #include "blk_test.h"
-#include "link.h"
+#include "../lib/link_glue.h"
 #include "strbuf.h"
 
 #define DISK_PAGE     0x0a003000ull
 #define DISK_REGS     0x0a003e00ull
 #define DISK_IRQ      79
-#define DRV_DATA      0x80000ull // small: 448 KiB of bounce space, bursts must wait
+#define DRV_DATA      0x80000ull    // small: 448 KiB of bounce space, bursts must wait
 #define DRV_DATA_PHYS 0x70000000ull // fixed: the driver gives it to the device for DMA
 #define DISK_PART1    0x100000ull   // tests/blk/disk.yaml: 1 MiB aligned, 2 MiB each
 #define PART_SIZE     ((uint64_t)BLK_TEST_PART_SECTORS * SG_BLK_SECTOR)
-
-static void header(struct sysgen_config_header *h, uint16_t kind, uint32_t size, const char *pd)
-{
-    h->magic = SYSGEN_CONFIG_MAGIC;
-    h->version = SYSGEN_CONFIG_VERSION;
-    h->kind = kind;
-    h->size = size;
-    strncpy(h->pd_name, pd, SYSGEN_NAME_LEN - 1);
-}
-
-static struct sysgen_conn conn(uint64_t q, uint64_t d, uint64_t dsize, uint64_t dphys, uint32_t ch)
-{
-    return (struct sysgen_conn){.queue_vaddr = q,
-                                .queue_size = 0x1000,
-                                .data_vaddr = d,
-                                .data_size = dsize,
-                                .data_paddr = dphys,
-                                .ch = ch};
-}
 
 int main(int argc, char **argv)
 {
@@ -116,33 +97,26 @@ int main(int argc, char **argv)
 
     static struct sysgen_blk_driver_config drv;
     static struct sysgen_blk_virt_config virt;
-    header(&drv.header, SYSGEN_KIND_BLK_DRIVER, sizeof(drv), "blk_driver");
+    glue_header(&drv.header, SYSGEN_KIND_BLK_DRIVER, sizeof(drv), "blk_driver");
     drv.disk =
         (struct sysgen_device){0x20000000 + (DISK_REGS & 0xfff), DISK_REGS, 0x200, DISK_IRQ, 0};
-    drv.virt = conn(0x20001000, 0x20200000, DRV_DATA, DRV_DATA_PHYS, 1);
-    header(&virt.header, SYSGEN_KIND_BLK_VIRT, sizeof(virt), "blk_virt");
-    virt.driver = conn(0x20000000, 0x20200000, DRV_DATA, DRV_DATA_PHYS, 0);
+    drv.virt = glue_conn(0x20001000, 0x20200000, DRV_DATA, DRV_DATA_PHYS, 1);
+    glue_header(&virt.header, SYSGEN_KIND_BLK_VIRT, sizeof(virt), "blk_virt");
+    virt.driver = glue_conn(0x20000000, 0x20200000, DRV_DATA, DRV_DATA_PHYS, 0);
     virt.num_clients = BLK_TEST_CLIENTS;
     for (uint32_t i = 0; i < BLK_TEST_CLIENTS; i++) {
         struct sysgen_blk_client *c = &virt.clients[i];
-        c->conn = conn(0x20400000 + i * 0x200000, 0x20500000 + i * 0x200000, BLK_TEST_CLIENT_DATA,
-                       0, 1 + i);
+        c->conn = glue_conn(0x20400000 + i * 0x200000, 0x20500000 + i * 0x200000,
+                            BLK_TEST_CLIENT_DATA, 0, 1 + i);
         c->partition = i == 1 ? 2 : 1;
         c->start = DISK_PART1 + (i == 1 ? PART_SIZE : 0);
         c->size = PART_SIZE;
     }
     virt.clients[2].start += 0x1000; // disagrees with the MBR: refused
 
-    char *path = xasprintf("%s/blk.system", argv[1]);
-    char *mk = xasprintf("mkdir -p '%s'", argv[1]);
-    FILE *f = system(mk) == 0 ? fopen(path, "w") : NULL;
-    if (!f || fputs(s.data, f) < 0 || fclose(f) != 0) {
-        fprintf(stderr, "blk_link: cannot write %s\n", path);
-        return 2;
-    }
     const struct link_pd_config cfg[] = {
         {"blk_driver", &drv, sizeof(drv)},
         {"blk_virt", &virt, sizeof(virt)},
     };
-    return link_sdf_file_configs(path, argv[2], argv[1], cfg, 2);
+    return glue_link(argv[1], "blk.system", s.data, argv[2], cfg, 2);
 }

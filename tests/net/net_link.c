@@ -24,7 +24,7 @@
 #include <sysgen/config.h>
 #include <sysgen/net_queue.h>
 
-#include "link.h"
+#include "../lib/link_glue.h"
 #include "net_test.h"
 #include "strbuf.h"
 
@@ -38,25 +38,6 @@
 #define CLIENT_RX_D 0x10200000ull
 #define CLIENT_TX_Q 0x10400000ull
 #define CLIENT_TX_D 0x10600000ull
-
-static void header(struct sysgen_config_header *h, uint16_t kind, uint32_t size, const char *pd)
-{
-    h->magic = SYSGEN_CONFIG_MAGIC;
-    h->version = SYSGEN_CONFIG_VERSION;
-    h->kind = kind;
-    h->size = size;
-    strncpy(h->pd_name, pd, SYSGEN_NAME_LEN - 1);
-}
-
-static struct sysgen_conn conn(uint64_t q, uint64_t d, uint64_t dsize, uint64_t dphys, uint32_t ch)
-{
-    return (struct sysgen_conn){.queue_vaddr = q,
-                                .queue_size = 0x1000,
-                                .data_vaddr = d,
-                                .data_size = dsize,
-                                .data_paddr = dphys,
-                                .ch = ch};
-}
 
 static void map(struct strbuf *s, const char *mr, int i, uint64_t vaddr, const char *perms)
 {
@@ -207,14 +188,14 @@ int main(int argc, char **argv)
     static struct sysgen_net_virt_config vrx, vtx;
     static struct sysgen_net_copy_config cp[NET_TEST_CLIENTS];
     static struct sysgen_vmm_config vmm[NET_TEST_CLIENTS];
-    header(&drv.header, SYSGEN_KIND_NET_DRIVER, sizeof(drv), "net_driver");
+    glue_header(&drv.header, SYSGEN_KIND_NET_DRIVER, sizeof(drv), "net_driver");
     drv.nic = (struct sysgen_device){0x20000000 + (NIC_REGS & 0xfff), NIC_REGS, 0x200, NIC_IRQ, 0};
-    drv.rx = conn(0x20001000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 1);
-    drv.tx = conn(0x20400000, 0x20600000, DRV_DATA, DRV_TX_PHYS, 2);
-    header(&vrx.header, SYSGEN_KIND_NET_VIRT_RX, sizeof(vrx), "net_virt_rx");
-    vrx.driver = conn(0x20000000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 0);
-    header(&vtx.header, SYSGEN_KIND_NET_VIRT_TX, sizeof(vtx), "net_virt_tx");
-    vtx.driver = conn(0x20000000, 0x20200000, DRV_DATA, DRV_TX_PHYS, 0);
+    drv.rx = glue_conn(0x20001000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 1);
+    drv.tx = glue_conn(0x20400000, 0x20600000, DRV_DATA, DRV_TX_PHYS, 2);
+    glue_header(&vrx.header, SYSGEN_KIND_NET_VIRT_RX, sizeof(vrx), "net_virt_rx");
+    vrx.driver = glue_conn(0x20000000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 0);
+    glue_header(&vtx.header, SYSGEN_KIND_NET_VIRT_TX, sizeof(vtx), "net_virt_tx");
+    vtx.driver = glue_conn(0x20000000, 0x20200000, DRV_DATA, DRV_TX_PHYS, 0);
     vrx.num_clients = vtx.num_clients = n;
     struct link_pd_config cfg[3 + 2 * NET_TEST_CLIENTS] = {
         {"net_driver", &drv, sizeof(drv)},
@@ -227,35 +208,28 @@ int main(int argc, char **argv)
         // As sysgen: net_virt_rx's view of a client is its copier's queue
         // over the driver's rx data region.
         vrx.clients[i].conn =
-            conn(0x20400000 + i * 0x1000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 1 + i);
+            glue_conn(0x20400000 + i * 0x1000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 1 + i);
         memcpy(vrx.clients[i].mac, mac, 6);
-        vtx.clients[i].conn =
-            conn(0x20400000 + i * 0x400000, 0x20600000 + i * 0x400000, NET_TEST_DATA, 0, 1 + i);
+        vtx.clients[i].conn = glue_conn(0x20400000 + i * 0x400000, 0x20600000 + i * 0x400000,
+                                        NET_TEST_DATA, 0, 1 + i);
         memcpy(vtx.clients[i].mac, mac, 6);
         snprintf(copy_names[i], sizeof(copy_names[i]), "net_copy_client%d", i);
-        header(&cp[i].header, SYSGEN_KIND_NET_COPY, sizeof(cp[i]), copy_names[i]);
-        cp[i].virt = conn(0x20000000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 0);
-        cp[i].client = conn(0x20400000, 0x20600000, NET_TEST_DATA, 0, 1);
+        glue_header(&cp[i].header, SYSGEN_KIND_NET_COPY, sizeof(cp[i]), copy_names[i]);
+        cp[i].virt = glue_conn(0x20000000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 0);
+        cp[i].client = glue_conn(0x20400000, 0x20600000, NET_TEST_DATA, 0, 1);
         cfg[3 + i] = (struct link_pd_config){copy_names[i], &cp[i], sizeof(cp[i])};
         // The clients read what a VMM would: only the net fields and a peer
         // channel matter to them.
         snprintf(client_names[i], sizeof(client_names[i]), "client%d", i);
-        header(&vmm[i].header, SYSGEN_KIND_VMM, sizeof(vmm[i]), client_names[i]);
+        glue_header(&vmm[i].header, SYSGEN_KIND_VMM, sizeof(vmm[i]), client_names[i]);
         memcpy(vmm[i].guest_name, client_names[i], strlen(client_names[i]) + 1);
         memcpy(vmm[i].mac, mac, 6);
-        vmm[i].net_rx = conn(CLIENT_RX_Q, CLIENT_RX_D, NET_TEST_DATA, 0, NET_TEST_CH_RX);
-        vmm[i].net_tx = conn(CLIENT_TX_Q, CLIENT_TX_D, NET_TEST_DATA, 0, NET_TEST_CH_TX);
+        vmm[i].net_rx = glue_conn(CLIENT_RX_Q, CLIENT_RX_D, NET_TEST_DATA, 0, NET_TEST_CH_RX);
+        vmm[i].net_tx = glue_conn(CLIENT_TX_Q, CLIENT_TX_D, NET_TEST_DATA, 0, NET_TEST_CH_TX);
         vmm[i].num_peers = 1;
         vmm[i].peers[0].ch = NET_TEST_CH_DONE;
         cfg[3 + n + i] = (struct link_pd_config){client_names[i], &vmm[i], sizeof(vmm[i])};
     }
 
-    char *path = xasprintf("%s/net.system", argv[1]);
-    char *mk = xasprintf("mkdir -p '%s'", argv[1]);
-    FILE *f = system(mk) == 0 ? fopen(path, "w") : NULL;
-    if (!f || fputs(s.data, f) < 0 || fclose(f) != 0) {
-        fprintf(stderr, "net_link: cannot write %s\n", path);
-        return 2;
-    }
-    return link_sdf_file_configs(path, argv[2], argv[1], cfg, 3 + 2 * NET_TEST_CLIENTS);
+    return glue_link(argv[1], "net.system", s.data, argv[2], cfg, 3 + 2 * NET_TEST_CLIENTS);
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sysgen/config.h>
 
-#include "link.h"
+#include "../lib/link_glue.h"
 #include "strbuf.h"
 
 enum { DRV, TX, RX, C0, C1, NPD };
@@ -66,15 +66,6 @@ static void side(struct sysgen_conn *v, int pd, const struct conn *c, uint32_t *
     free(d);
 }
 
-static void header(struct sysgen_config_header *h, uint16_t kind, uint32_t size, int pd)
-{
-    h->magic = SYSGEN_CONFIG_MAGIC;
-    h->version = SYSGEN_CONFIG_VERSION;
-    h->kind = kind;
-    h->size = size;
-    strncpy(h->pd_name, names[pd], SYSGEN_NAME_LEN - 1);
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -115,12 +106,12 @@ int main(int argc, char **argv)
 
     static struct sysgen_serial_driver_config drv;
     static struct sysgen_serial_virt_config tx, rx;
-    header(&drv.header, SYSGEN_KIND_SERIAL_DRIVER, sizeof(drv), DRV);
+    glue_header(&drv.header, SYSGEN_KIND_SERIAL_DRIVER, sizeof(drv), names[DRV]);
     drv.uart = (struct sysgen_device){0x20000000, 0x9000000, 0x1000, 33, 0};
     drv.tx = conns[0].c;
     drv.rx = conns[1].p;
-    header(&tx.header, SYSGEN_KIND_SERIAL_VIRT_TX, sizeof(tx), TX);
-    header(&rx.header, SYSGEN_KIND_SERIAL_VIRT_RX, sizeof(rx), RX);
+    glue_header(&tx.header, SYSGEN_KIND_SERIAL_VIRT_TX, sizeof(tx), names[TX]);
+    glue_header(&rx.header, SYSGEN_KIND_SERIAL_VIRT_RX, sizeof(rx), names[RX]);
     tx.driver = conns[0].p;
     rx.driver = conns[1].c;
     tx.num_clients = rx.num_clients = 2;
@@ -132,17 +123,10 @@ int main(int argc, char **argv)
         strcpy(rx.clients[i].name, names[C0 + i]);
     }
 
-    char *path = xasprintf("%s/serial.system", argv[1]);
-    char *mk = xasprintf("mkdir -p '%s'", argv[1]);
-    FILE *f = system(mk) == 0 ? fopen(path, "w") : NULL;
-    if (!f || fputs(sdf.data, f) < 0 || fclose(f) != 0) {
-        fprintf(stderr, "serial_link: cannot write %s\n", path);
-        return 2;
-    }
     const struct link_pd_config cfg[] = {
         {"serial_driver", &drv, sizeof(drv)},
         {"serial_virt_tx", &tx, sizeof(tx)},
         {"serial_virt_rx", &rx, sizeof(rx)},
     };
-    return link_sdf_file_configs(path, argv[2], argv[1], cfg, 3);
+    return glue_link(argv[1], "serial.system", sdf.data, argv[2], cfg, 3);
 }

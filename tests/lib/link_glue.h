@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// What the native test systems' glue programs (tests/runtime/serial_link.c,
+// tests/blk/blk_link.c, tests/net/net_link.c) share: they describe a small
+// system by hand, fill the config structs sysgen would, and link it the way
+// the YAML path does, through link_sdf_file_configs().
+#ifndef TESTS_LINK_GLUE_H
+#define TESTS_LINK_GLUE_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysgen/config.h>
+
+#include "link.h"
+#include "output.h"
+#include "strbuf.h"
+
+static inline void glue_header(struct sysgen_config_header *h, uint16_t kind, uint32_t size,
+                               const char *pd)
+{
+    h->magic = SYSGEN_CONFIG_MAGIC;
+    h->version = SYSGEN_CONFIG_VERSION;
+    h->kind = kind;
+    h->size = size;
+    strncpy(h->pd_name, pd, SYSGEN_NAME_LEN - 1);
+}
+
+// A connection with a 4 KiB queue page.
+static inline struct sysgen_conn glue_conn(uint64_t q, uint64_t d, uint64_t dsize, uint64_t dphys,
+                                           uint32_t ch)
+{
+    return (struct sysgen_conn){.queue_vaddr = q,
+                                .queue_size = 0x1000,
+                                .data_vaddr = d,
+                                .data_size = dsize,
+                                .data_paddr = dphys,
+                                .ch = ch};
+}
+
+// Write `sdf` as OUT/NAME and link it with the configs into OUT/loader.img.
+// Returns link_sdf_file_configs()'s status, 2 if the SDF cannot be written.
+static inline int glue_link(const char *out, const char *name, const char *sdf,
+                            const char *components, const struct link_pd_config *cfg, size_t n)
+{
+    char *path = xasprintf("%s/%s", out, name);
+    FILE *f = make_dirs(out) ? fopen(path, "w") : NULL;
+    if (!f || fputs(sdf, f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "cannot write %s\n", path);
+        free(path);
+        return 2;
+    }
+    int rc = link_sdf_file_configs(path, components, out, cfg, n);
+    free(path);
+    return rc;
+}
+
+#endif
