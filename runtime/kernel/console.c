@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include "console.h"
+#include "../lib/format.h"
 
 #define PL011_DR   0x00
 #define PL011_FR   0x18
@@ -47,67 +48,16 @@ void console_write(const char *s, size_t n)
     }
 }
 
-static void put_num(uint64_t v, unsigned base, int neg)
+static void put_console(void *ctx, char c)
 {
-    char buf[24];
-    int i = 0;
-    do {
-        buf[i++] = "0123456789abcdef"[v % base];
-        v /= base;
-    } while (v);
-    if (neg)
-        buf[i++] = '-';
-    while (i--)
-        putc_raw(buf[i]);
+    (void)ctx;
+    console_write(&c, 1);
 }
 
 void kprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    for (const char *p = fmt; *p; p++) {
-        if (*p != '%') {
-            console_write(p, 1);
-            continue;
-        }
-        p++;
-        int is_long = 0;
-        while (*p == 'l') {
-            is_long = 1;
-            p++;
-        }
-        switch (*p) {
-        case 's': {
-            const char *s = va_arg(ap, const char *);
-            while (*s)
-                console_write(s++, 1);
-            break;
-        }
-        case 'c':
-            putc_raw((char)va_arg(ap, int));
-            break;
-        case 'd': {
-            int64_t v = is_long ? va_arg(ap, int64_t) : va_arg(ap, int);
-            put_num(v < 0 ? (uint64_t)-v : (uint64_t)v, 10, v < 0);
-            break;
-        }
-        case 'u':
-            put_num(is_long ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10, 0);
-            break;
-        case 'x':
-            put_num(is_long ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, 0);
-            break;
-        case 'p':
-            console_write("0x", 2);
-            put_num((uintptr_t)va_arg(ap, void *), 16, 0);
-            break;
-        case '%':
-            putc_raw('%');
-            break;
-        default:
-            putc_raw('?');
-            break;
-        }
-    }
+    sg_vformat(put_console, 0, fmt, ap);
     va_end(ap);
 }

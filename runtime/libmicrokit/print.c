@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <microkit.h>
 #include "hvc.h"
+#include "../lib/format.h"
 
 extern struct sg_ipcbuf *sg_ipcbuf;
 
@@ -45,16 +46,9 @@ static void emit(struct out *o, char c)
     sg_ipcbuf->dbg[o->n++] = c;
 }
 
-static void emit_num(struct out *o, uint64_t v, unsigned base)
+static void put_out(void *ctx, char c)
 {
-    char buf[24];
-    int i = 0;
-    do {
-        buf[i++] = "0123456789abcdef"[v % base];
-        v /= base;
-    } while (v);
-    while (i--)
-        emit(o, buf[i]);
+    emit(ctx, c);
 }
 
 void sg_printf(const char *fmt, ...)
@@ -62,41 +56,7 @@ void sg_printf(const char *fmt, ...)
     struct out o = {0};
     va_list ap;
     va_start(ap, fmt);
-    for (const char *p = fmt; *p; p++) {
-        if (*p != '%') {
-            emit(&o, *p);
-            continue;
-        }
-        int is_long = 0;
-        while (*++p == 'l')
-            is_long = 1;
-        switch (*p) {
-        case 's':
-            for (const char *s = va_arg(ap, const char *); *s; s++)
-                emit(&o, *s);
-            break;
-        case 'c':
-            emit(&o, (char)va_arg(ap, int));
-            break;
-        case 'd': {
-            int64_t v = is_long ? va_arg(ap, int64_t) : va_arg(ap, int);
-            if (v < 0)
-                emit(&o, '-');
-            emit_num(&o, v < 0 ? (uint64_t)-v : (uint64_t)v, 10);
-            break;
-        }
-        case 'u':
-            emit_num(&o, is_long ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10);
-            break;
-        case 'x':
-            emit_num(&o, is_long ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16);
-            break;
-        default:
-            emit(&o, '%');
-            emit(&o, *p);
-            break;
-        }
-    }
+    sg_vformat(put_out, &o, fmt, ap);
     va_end(ap);
     flush(o.n);
 }
