@@ -153,6 +153,8 @@ struct board *board_load(const char *data_dir, const char *name, struct pos wher
     struct pos bp = {path, 1, 1};
     if (b->name && strcmp(b->name, name) != 0)
         error_at(bp, "board file says name '%s', but it is in the folder of '%s'", b->name, name);
+    if (b->gic_version != 3)
+        error_at(bp, "gic version %u: the runtime drives GICv3 only", b->gic_version);
     if (b->runtime_size >= b->ram_size)
         error_at(bp, "runtime_size leaves no RAM for the system");
     if (b->guest_virtio_count < 4 || b->guest_virtio_stride < 0x200)

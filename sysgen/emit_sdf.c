@@ -115,10 +115,9 @@ static void emit_channel(const struct channel *c, struct strbuf *sb)
     char where[256];
     sb_printf(sb, "    <!-- %s: %s -->\n", pos_text(c->pos, where), c->why);
     sb_puts(sb, "    <channel>\n");
-    sb_printf(sb, "        <end pd=\"%s\" id=\"%u\"%s />\n", c->a->name, c->id_a,
-              c->pp_a ? " pp=\"true\"" : "");
-    sb_printf(sb, "        <end pd=\"%s\" id=\"%u\"%s />\n", c->b->name, c->id_b,
-              c->pp_b ? " pp=\"true\"" : "");
+    // Device classes talk by notification only: no end has pp rights.
+    sb_printf(sb, "        <end pd=\"%s\" id=\"%u\" />\n", c->a->name, c->id_a);
+    sb_printf(sb, "        <end pd=\"%s\" id=\"%u\" />\n", c->b->name, c->id_b);
     sb_puts(sb, "    </channel>\n");
 }
 

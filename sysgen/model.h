@@ -159,7 +159,6 @@ struct pd {
 struct channel {
     struct pd *a, *b;
     uint32_t id_a, id_b;
-    bool pp_a, pp_b; // may this end make protected calls to the other
     char *why;       // what it carries: a comment in the SDF
     struct pos pos;  // the YAML it came from
 };
