@@ -11,7 +11,7 @@ HOST_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g \
 HOST_LIBS   = -lyaml -lfdt -lelf -lxml2
 HOST_CFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 
-SYSGEN_SRCS := $(sort $(filter-out sysgen/main.c,$(wildcard sysgen/*.c)))
+SYSGEN_SRCS := $(sort $(wildcard sysgen/*/*.c))
 SYSGEN_OBJS := $(SYSGEN_SRCS:sysgen/%.c=$(BUILD)/obj/sysgen/%.o)
 SYSGEN      := $(BUILD)/bin/sysgen
 

@@ -2,16 +2,16 @@
 // sysgen: compile a YAML system description into an SDF, per-PD configs,
 // guest device trees, a disk image and (with the runtime) a boot image.
 // This file is only the command line; each pass lives in its own file.
-#include "check.h"
-#include "emit.h"
-#include "board.h"
-#include "layout.h"
-#include "link.h"
-#include "output.h"
-#include "run_qemu.h"
-#include "sdf.h"
-#include "schema.h"
-#include "strbuf.h"
+#include "check/check.h"
+#include "emit/emit.h"
+#include "board/board.h"
+#include "layout/layout.h"
+#include "link/link.h"
+#include "base/output.h"
+#include "run/qemu.h"
+#include "link/sdf.h"
+#include "front/schema.h"
+#include "base/strbuf.h"
 
 #include <getopt.h>
 #include <limits.h>

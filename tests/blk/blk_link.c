@@ -21,7 +21,7 @@
 
 #include "blk_test.h"
 #include "../lib/link_glue.h"
-#include "strbuf.h"
+#include "base/strbuf.h"
 
 #define DISK_PAGE     0x0a003000ull
 #define DISK_REGS     0x0a003e00ull

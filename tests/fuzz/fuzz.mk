@@ -3,7 +3,7 @@
 # libclang-rt-14-dev; FUZZ_SECONDS bounds the run).  New crashers land in
 # tests/fuzz/corpus/, which the replay suite then runs in `make test`.
 FUZZ_SECONDS ?= 120
-FUZZ_SRCS    := $(filter-out sysgen/main.c,$(wildcard sysgen/*.c))
+FUZZ_SRCS    := $(wildcard sysgen/*/*.c)
 
 .PHONY: fuzz fuzz-replay
 fuzz: $(BUILD)/fuzz/fuzz_yaml

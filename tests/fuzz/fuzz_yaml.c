@@ -4,12 +4,12 @@
 // disk and device-tree emitters are left out: they run external tools.
 // Built with libFuzzer by `make fuzz`; tests/suites/29-fuzz-replay.sh runs
 // the saved corpus through the same function under ASan+UBSan.
-#include "check.h"
-#include "config_desc.h"
-#include "diag.h"
-#include "emit.h"
-#include "layout.h"
-#include "strbuf.h"
+#include "check/check.h"
+#include "emit/config_desc.h"
+#include "base/diag.h"
+#include "emit/emit.h"
+#include "layout/layout.h"
+#include "base/strbuf.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <sysgen/config.h>
 
-#include "link.h"
-#include "output.h"
-#include "strbuf.h"
+#include "link/link.h"
+#include "base/output.h"
+#include "base/strbuf.h"
 
 static inline void glue_header(struct sysgen_config_header *h, uint16_t kind, uint32_t size,
                                const char *pd)

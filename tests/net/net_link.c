@@ -26,7 +26,7 @@
 
 #include "../lib/link_glue.h"
 #include "net_test.h"
-#include "strbuf.h"
+#include "base/strbuf.h"
 
 #define NIC_PAGE    0x0a003000ull
 #define NIC_REGS    0x0a003c00ull

@@ -12,7 +12,7 @@
 #include <sysgen/config.h>
 
 #include "../lib/link_glue.h"
-#include "strbuf.h"
+#include "base/strbuf.h"
 
 enum { DRV, TX, RX, C0, C1, NPD };
 static const char *const names[NPD] = {"serial_driver", "serial_virt_tx", "serial_virt_rx",

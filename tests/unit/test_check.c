@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // check: the typed model it builds and the rules it applies.  (Every rule's
 // exact message is tested end to end by tests/errors/.)
-#include "schema.h"
+#include "front/schema.h"
 #include "unit.h"
 
 static void minimal_system_is_valid(void **state)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // emit: the writers behind the generated files.
-#include "dt.h"
-#include "emit.h"
+#include "emit/dt.h"
+#include "emit/emit.h"
 #include "unit.h"
 
 #include <libfdt.h>

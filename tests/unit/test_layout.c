@@ -2,7 +2,7 @@
 // layout: a pure, deterministic function of the model that keeps the
 // runtime's rules (unique ids, no overlaps, configs that say what the SDF says).
 #include "unit.h"
-#include "units.h"
+#include "base/units.h"
 
 #include <sysgen/config.h>
 

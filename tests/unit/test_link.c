@@ -14,10 +14,10 @@
 #include <cmocka.h>
 
 #include <sysgen/config.h>
-#include "diag.h"
-#include "link.h"
-#include "model.h"
-#include "link_stage2.h"
+#include "base/diag.h"
+#include "link/link.h"
+#include "model/model.h"
+#include "link/stage2.h"
 
 #define COMPONENTS SYSGEN_DATA_DIR "/build/runtime"
 #define CONFIGURED SYSGEN_DATA_DIR "/tests/runtime/configured.system"

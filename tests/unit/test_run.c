@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // run: the QEMU command line comes from the board data and the system.
-#include "board.h"
-#include "run_qemu.h"
+#include "board/board.h"
+#include "run/qemu.h"
 #include "unit.h"
 
 #include <stdlib.h>

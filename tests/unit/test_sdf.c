@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "diag.h"
-#include "sdf.h"
+#include "base/diag.h"
+#include "link/sdf.h"
 
 static const char *write_tmp(const char *text)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Sizes and numbers as written in YAML.
 #include "unit.h"
-#include "units.h"
+#include "base/units.h"
 
 static void sizes_with_units(void **state)
 {

@@ -12,10 +12,10 @@
 
 #include <cmocka.h>
 
-#include "check.h"
-#include "diag.h"
-#include "layout.h"
-#include "tree.h"
+#include "check/check.h"
+#include "base/diag.h"
+#include "layout/layout.h"
+#include "front/tree.h"
 
 // Load and check `yaml` (named "t.yaml"); the caller frees with system_free.
 static inline struct system *check_text(const char *yaml)

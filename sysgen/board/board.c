@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "board/board.h"
+#include "front/shape.h"
+#include "base/strbuf.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define BOARD_SPEC(name, what, ...)                                                                \
+    static const struct key_spec name##_keys[] = {__VA_ARGS__};                                    \
+    static const struct object_spec name = {what, name##_keys,                                     \
+                                            sizeof(name##_keys) / sizeof(name##_keys[0])}
+
+BOARD_SPEC(board_spec, "board", {"name", T_STRING, true, ""}, {"ram", T_MAP, true, ""},
+           {"runtime_size", T_SIZE, true, ""}, {"gic", T_MAP, true, ""}, {"uart", T_MAP, true, ""},
+           {"block", T_MAP, false, ""}, {"net", T_MAP, false, ""}, {"disk", T_MAP, true, ""},
+           {"guest", T_MAP, true, ""}, {"qemu", T_MAP, false, ""}, );
+BOARD_SPEC(ram_spec, "ram", {"base", T_SIZE, true, ""}, {"size", T_SIZE, true, ""}, );
+BOARD_SPEC(gic_spec, "gic", {"version", T_UINT, true, ""}, {"dist", T_SIZE, true, ""},
+           {"redist", T_SIZE, true, ""}, );
+BOARD_SPEC(device_spec, "device", {"driver", T_STRING, true, ""}, {"base", T_SIZE, true, ""},
+           {"size", T_SIZE, true, ""}, {"irq", T_UINT, true, ""},
+           {"qemu_device", T_STRING, false, ""}, );
+BOARD_SPEC(bdisk_spec, "disk", {"first_partition", T_SIZE, true, ""}, );
+BOARD_SPEC(bguest_spec, "guest", {"ram_base", T_SIZE, true, ""}, {"virtio_mmio", T_MAP, true, ""},
+           {"base_dts", T_STRING, true, ""}, );
+BOARD_SPEC(virtio_spec, "virtio_mmio", {"base", T_SIZE, true, ""}, {"stride", T_SIZE, true, ""},
+           {"count", T_UINT, true, ""}, {"first_irq", T_UINT, true, ""}, );
+BOARD_SPEC(qemu_spec, "qemu", {"machine", T_STRING, true, ""}, {"cpu", T_STRING, true, ""},
+           {"memory", T_SIZE, true, ""}, );
+
+static void read_device(const struct node *root, const char *key, struct board_device *d)
+{
+    const struct node *m;
+    uint64_t irq = 0;
+    if (!get_map(root, &board_spec, key, &m))
+        return;
+    rule_unknown_key(m, &device_spec);
+    d->present = get_string(m, &device_spec, "driver", &d->driver, NULL) &
+                 get_size(m, &device_spec, "base", &d->base, NULL) &
+                 get_size(m, &device_spec, "size", &d->size, NULL) &
+                 get_uint(m, &device_spec, "irq", &irq, NULL);
+    get_string(m, &device_spec, "qemu_device", &d->qemu_device, NULL);
+    d->irq = (uint32_t)irq;
+}
+
+static void list_known_boards(const char *dir, struct strbuf *sb)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    int shown = 0;
+    for (int i = 0; i < n; i++) {
+        char *f = xasprintf("%s/%s/board.yaml", dir, names[i]->d_name);
+        struct stat st;
+        if (names[i]->d_name[0] != '.' && stat(f, &st) == 0)
+            sb_printf(sb, "%s%s", shown++ ? ", " : "", names[i]->d_name);
+        free(f);
+        free(names[i]);
+    }
+    if (n >= 0)
+        free(names);
+    if (!shown)
+        sb_puts(sb, "none found");
+}
+
+static bool board_name_ok(const char *s)
+{
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+            return false;
+    return *s != '\0';
+}
+
+struct board *board_load(const char *data_dir, const char *name, struct pos where)
+{
+    char *dir = xasprintf("%s/boards/%s", data_dir, name);
+    char *path = xasprintf("%s/board.yaml", dir);
+    struct stat st;
+    if (!board_name_ok(name) || stat(path, &st) != 0) {
+        char *all = xasprintf("%s/boards", data_dir);
+        struct strbuf sb;
+        sb_init(&sb);
+        list_known_boards(all, &sb);
+        error_at(where, "unknown board '%s' (known boards: %s)", name, sb.data);
+        sb_free(&sb);
+        free(all);
+        free(dir);
+        free(path);
+        return NULL;
+    }
+    int errors_before = diag_error_count();
+    struct node *root = load_yaml_file(path);
+    if (!root) {
+        free(dir);
+        free(path);
+        return NULL;
+    }
+    struct board *b = xcalloc(1, sizeof(*b));
+    b->dir = dir;
+    b->file = path;
+    const struct node *m, *v;
+    uint64_t u;
+    rule_unknown_key(root, &board_spec);
+    get_string(root, &board_spec, "name", &b->name, NULL);
+    if (get_map(root, &board_spec, "ram", &m)) {
+        rule_unknown_key(m, &ram_spec);
+        get_size(m, &ram_spec, "base", &b->ram_base, NULL);
+        get_size(m, &ram_spec, "size", &b->ram_size, NULL);
+    }
+    get_size(root, &board_spec, "runtime_size", &b->runtime_size, NULL);
+    if (get_map(root, &board_spec, "gic", &m)) {
+        rule_unknown_key(m, &gic_spec);
+        if (get_uint(m, &gic_spec, "version", &u, NULL))
+            b->gic_version = (uint32_t)u;
+        get_size(m, &gic_spec, "dist", &b->gicd_base, NULL);
+        get_size(m, &gic_spec, "redist", &b->gicr_base, NULL);
+    }
+    read_device(root, "uart", &b->uart);
+    if (map_get(root, "block"))
+        read_device(root, "block", &b->block);
+    if (map_get(root, "net"))
+        read_device(root, "net", &b->net);
+    if (get_map(root, &board_spec, "disk", &m)) {
+        rule_unknown_key(m, &bdisk_spec);
+        get_size(m, &bdisk_spec, "first_partition", &b->disk_first_offset, NULL);
+    }
+    if (get_map(root, &board_spec, "guest", &m)) {
+        char *dts = NULL;
+        rule_unknown_key(m, &bguest_spec);
+        get_size(m, &bguest_spec, "ram_base", &b->guest_ram_base, NULL);
+        if (get_string(m, &bguest_spec, "base_dts", &dts, NULL)) {
+            b->guest_base_dts = xasprintf("%s/%s", dir, dts);
+            free(dts);
+        }
+        if (get_map(m, &bguest_spec, "virtio_mmio", &v)) {
+            rule_unknown_key(v, &virtio_spec);
+            get_size(v, &virtio_spec, "base", &b->guest_virtio_base, NULL);
+            get_size(v, &virtio_spec, "stride", &b->guest_virtio_stride, NULL);
+            if (get_uint(v, &virtio_spec, "count", &u, NULL))
+                b->guest_virtio_count = (uint32_t)u;
+            if (get_uint(v, &virtio_spec, "first_irq", &u, NULL))
+                b->guest_virtio_first_irq = (uint32_t)u;
+        }
+    }
+    if (map_get(root, "qemu") && get_map(root, &board_spec, "qemu", &m)) {
+        rule_unknown_key(m, &qemu_spec);
+        get_string(m, &qemu_spec, "machine", &b->qemu_machine, NULL);
+        get_string(m, &qemu_spec, "cpu", &b->qemu_cpu, NULL);
+        get_size(m, &qemu_spec, "memory", &b->qemu_memory, NULL);
+    }
+    struct pos bp = {path, 1, 1};
+    if (b->name && strcmp(b->name, name) != 0)
+        error_at(bp, "board file says name '%s', but it is in the folder of '%s'", b->name, name);
+    if (b->gic_version != 3)
+        error_at(bp, "gic version %u: the runtime drives GICv3 only", b->gic_version);
+    if (b->runtime_size >= b->ram_size)
+        error_at(bp, "runtime_size leaves no RAM for the system");
+    if (b->guest_virtio_count < 4 || b->guest_virtio_stride < 0x200)
+        error_at(bp, "guest virtio_mmio needs at least 4 slots of at least 0x200 bytes");
+    tree_free(root);
+    if (diag_error_count() != errors_before) {
+        board_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+void board_free(struct board *b)
+{
+    if (!b)
+        return;
+    struct board_device *devs[] = {&b->uart, &b->block, &b->net};
+    for (size_t i = 0; i < 3; i++) {
+        free(devs[i]->driver);
+        free(devs[i]->qemu_device);
+    }
+    free(b->name);
+    free(b->dir);
+    free(b->file);
+    free(b->guest_base_dts);
+    free(b->qemu_machine);
+    free(b->qemu_cpu);
+    free(b);
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// OUT/disk.img: an MBR and one FAT file system per partition.
+//
+// mkfs.fat (--offset) formats each partition in place and mcopy (-i
+// img@@offset) copies the files in: both work on a plain file, need no
+// root and no loop device, and are the tools people check FAT with, so
+// the image is what they expect.  The MBR is ours: 66 bytes of fixed
+// format are simpler to write than to drive a partitioning tool for.
+// Determinism: volume ids and the disk signature are hashes of the names;
+// mkfs.fat --invariant fixes its own timestamps, and copied files carry
+// SOURCE_DATE_EPOCH (see build_epoch()).
+#include "emit/emit.h"
+#include "base/tool.h"
+#include "base/units.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SECTOR 512
+
+static uint32_t fnv1a32(const char *a, const char *b)
+{
+    uint32_t h = 0x811c9dc5u;
+    for (const char *s = a; *s; s++)
+        h = (h ^ (uint8_t)*s) * 0x01000193u;
+    h = (h ^ '/') * 0x01000193u;
+    for (const char *s = b; *s; s++)
+        h = (h ^ (uint8_t)*s) * 0x01000193u;
+    return h;
+}
+
+// FAT width by size: FAT16 needs 4085 clusters, FAT32 65525.
+static int fat_bits(uint64_t size)
+{
+    return size <= 8 * MiB ? 12 : size <= 1 * GiB ? 16 : 32;
+}
+
+static uint8_t mbr_type(int bits)
+{
+    return bits == 12 ? 0x01 : bits == 16 ? 0x0e : 0x0c; // FAT12, FAT16 LBA, FAT32 LBA
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static bool write_mbr(const struct system *sys, const char *path)
+{
+    uint8_t mbr[SECTOR] = {0};
+    put_le32(mbr + 440, fnv1a32(sys->name, "disk"));
+    for (size_t i = 0; i < sys->disk.nparts; i++) {
+        const struct partition *p = &sys->disk.parts[i];
+        uint8_t *e = mbr + 446 + 16 * i;
+        // CHS fields say "use LBA" (the maximum), as every modern tool writes.
+        e[1] = 0xfe, e[2] = 0xff, e[3] = 0xff;
+        e[4] = mbr_type(fat_bits(p->size));
+        e[5] = 0xfe, e[6] = 0xff, e[7] = 0xff;
+        put_le32(e + 8, (uint32_t)(p->start / SECTOR));
+        put_le32(e + 12, (uint32_t)(p->size / SECTOR));
+    }
+    mbr[510] = 0x55;
+    mbr[511] = 0xaa;
+    int fd = open(path, O_WRONLY);
+    bool ok = fd >= 0 && pwrite(fd, mbr, sizeof(mbr), 0) == (ssize_t)sizeof(mbr);
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    if (!ok)
+        fatal_error("cannot write the MBR of %s: %s", path, strerror(errno));
+    return ok;
+}
+
+static bool format_partition(const struct system *sys, const struct partition *p, const char *img)
+{
+    char bits[8], volid[16], hidden[32], offset[48], kib[32];
+    snprintf(bits, sizeof(bits), "%d", fat_bits(p->size));
+    snprintf(volid, sizeof(volid), "%08x", fnv1a32(sys->name, p->name));
+    snprintf(hidden, sizeof(hidden), "%llu", (unsigned long long)(p->start / SECTOR));
+    snprintf(offset, sizeof(offset), "--offset=%llu", (unsigned long long)(p->start / SECTOR));
+    snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(p->size / KiB));
+    // --invariant: fixed times in the boot sector and label entry (mkfs.fat
+    // 4.2 ignores SOURCE_DATE_EPOCH there); -i still sets our volume id.
+    const char *argv[] = {"mkfs.fat", "--invariant", "-F",   bits,   "-n", p->label, "-i",
+                          volid,      "-h",          hidden, offset, img,  kib,      NULL};
+    return run_tool(argv);
+}
+
+// Copy one host file in, through a copy whose mtime is the build epoch
+// (mcopy -m keeps it), so the directory entry does not depend on when the
+// user's file was checked out.
+static bool copy_file(const struct partition *p, const char *src, const char *img,
+                      struct output *out)
+{
+    char *copy = xstrdup(src);
+    char *name = xstrdup(basename(copy));
+    char *rel = xasprintf(".files/%s", name);
+    char *tmp = out_path(out, rel);
+    char *target = xasprintf("::/%s", name);
+    char *where = xasprintf("%s@@%llu", img, (unsigned long long)p->start);
+    bool ok = false;
+    FILE *in = fopen(src, "rb"), *o = tmp ? fopen(tmp, "wb") : NULL;
+    if (in && o) {
+        char buf[65536];
+        size_t n;
+        ok = true;
+        while (ok && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+            ok = fwrite(buf, 1, n, o) == n;
+        ok = ok && !ferror(in);
+    }
+    if (in)
+        fclose(in);
+    if (o && fclose(o) != 0)
+        ok = false;
+    if (!ok)
+        fatal_error("cannot copy %s: %s", src, strerror(errno));
+    struct timespec ts[2] = {{build_epoch(), 0}, {build_epoch(), 0}};
+    if (ok && utimensat(AT_FDCWD, tmp, ts, 0) != 0) {
+        fatal_error("cannot set the time of %s: %s", tmp, strerror(errno));
+        ok = false;
+    }
+    const char *argv[] = {"mcopy", "-m", "-i", where, tmp, target, NULL};
+    ok = ok && run_tool(argv);
+    if (tmp)
+        remove(tmp);
+    free(copy);
+    free(name);
+    free(rel);
+    free(tmp);
+    free(target);
+    free(where);
+    return ok;
+}
+
+bool emit_disk(const struct system *sys, struct output *out)
+{
+    if (!sys->disk.present)
+        return true;
+    char *img = out_path(out, "disk.img");
+    if (!img)
+        return false;
+    int fd = open(img, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    bool ok = fd >= 0 && ftruncate(fd, (off_t)sys->disk.size) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        fatal_error("cannot create %s: %s", img, strerror(errno));
+    char epoch[32];
+    snprintf(epoch, sizeof(epoch), "%lld", build_epoch());
+    setenv("SOURCE_DATE_EPOCH", epoch, 1);
+    setenv("MTOOLS_SKIP_CHECK", "1", 1);
+    for (size_t i = 0; ok && i < sys->disk.nparts; i++) {
+        const struct partition *p = &sys->disk.parts[i];
+        ok = format_partition(sys, p, img);
+        for (size_t j = 0; ok && j < p->nfiles; j++)
+            ok = copy_file(p, p->files[j], img, out);
+    }
+    ok = ok && write_mbr(sys, img);
+    char *files = xasprintf("%s/.files", out->stage);
+    remove_tree(files);
+    free(files);
+    free(img);
+    return ok;
+}

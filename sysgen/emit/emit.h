@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Pass 4, emit: write the artefacts a reviewer reads (and the binaries
+// built from them) into OUT/generated/ and OUT/, through the staging output.
+#ifndef SYSGEN_EMIT_H
+#define SYSGEN_EMIT_H
+
+#include "model/model.h"
+#include "base/output.h"
+#include "base/strbuf.h"
+
+bool emit_all(struct system *sys, struct output *out);
+
+// One file each, named for what it writes.
+void emit_sdf(const struct system *sys, struct strbuf *sb);
+bool emit_configs(const struct system *sys, struct output *out);
+bool emit_guest_trees(const struct system *sys, struct output *out);
+void emit_memory_map(const struct system *sys, struct strbuf *sb);
+void emit_manifest(const struct system *sys, struct strbuf *sb);
+bool emit_disk(const struct system *sys, struct output *out);
+
+// "systems/two_guests.yaml:12:5": where a generated thing came from.
+const char *pos_text(struct pos p, char buf[256]);
+// The run's timestamp: SOURCE_DATE_EPOCH, or a fixed 1980-01-01.
+long long build_epoch(void);
+
+#endif

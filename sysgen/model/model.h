@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The data model every pass shares: the board, the system the YAML
+// describes (filled by check), and what layout decides (filled by layout).
+// Positions point back at the YAML so every later error can name its line.
+#ifndef SYSGEN_MODEL_H
+#define SYSGEN_MODEL_H
+
+#include "base/diag.h"
+#include "front/tree.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KiB (1024ull)
+#define MiB (1024ull * KiB)
+#define GiB (1024ull * MiB)
+
+// ---- board (boards/<name>/board.yaml) ------------------------------------
+
+// A device the runtime drives natively (UART, disk controller, NIC).
+struct board_device {
+    bool present;
+    char *driver;      // names the driver component: serial_<driver>.elf, ...
+    char *qemu_device; // how --run-qemu attaches it (QEMU boards only)
+    uint64_t base, size;
+    uint32_t irq; // GIC INTID
+};
+
+struct board {
+    char *name;
+    char *dir;  // where board.yaml lives: relative files resolve here
+    char *file; // board.yaml itself (diagnostics point into it)
+    uint64_t ram_base, ram_size;
+    uint64_t runtime_size; // RAM kept for kernel, loader and the image in transit
+    uint32_t gic_version;
+    uint64_t gicd_base, gicr_base;
+    struct board_device uart, block, net;
+    uint64_t disk_first_offset; // where the first partition may start
+    // What every guest of this board sees.
+    uint64_t guest_ram_base;
+    uint64_t guest_virtio_base, guest_virtio_stride;
+    uint32_t guest_virtio_count, guest_virtio_first_irq;
+    char *guest_base_dts; // path
+    // How --run-qemu starts it (empty for real hardware).
+    char *qemu_machine, *qemu_cpu;
+    uint64_t qemu_memory;
+};
+
+// ---- system (the YAML, typed by check) ------------------------------------
+
+struct partition {
+    char *name;
+    struct pos pos, size_pos, start_pos;
+    uint64_t size;
+    bool start_given;
+    uint64_t start; // bytes from the disk start; layout fills it when not given
+    char *label;    // FAT volume label (upper case, at most 11 characters)
+    char **files;   // host files to copy into the root directory
+    struct pos *file_pos;
+    size_t nfiles;
+    int index;                // MBR slot, 1-based
+    const struct guest *user; // the guest whose block device this is
+};
+
+struct disk {
+    bool present;
+    struct pos pos, size_pos;
+    uint64_t size;
+    struct partition *parts;
+    size_t nparts;
+};
+
+struct guest {
+    char *name;
+    struct pos pos, memory_pos;
+    char *kernel, *initrd; // as written ("default" or a path)
+    struct pos kernel_pos, initrd_pos;
+    char *kernel_path, *initrd_path; // resolved host paths
+    uint64_t kernel_size, initrd_size;
+    uint64_t kernel_text_offset, kernel_image_size; // from the arm64 Image header
+    uint64_t memory;
+    char *bootargs;
+    char *base_dts; // NULL: the board's base guest tree
+    struct pos base_dts_pos;
+    void *base_dtb; // the base tree, compiled by check
+    size_t base_dtb_size;
+    bool console, block, net, vsock;
+    struct pos console_pos, block_pos, net_pos, vsock_pos;
+    char *partition;
+    struct pos partition_pos;
+    bool mac_given;
+    uint8_t mac[6];
+    struct pos mac_pos;
+    bool cid_given;
+    uint32_t cid;
+    struct pos cid_pos;
+    // layout
+    struct partition *part;
+    uint64_t ram_paddr;
+    uint64_t kernel_gpa, dtb_gpa, initrd_gpa;
+    struct pd *vmm;
+};
+
+// ---- layout results -------------------------------------------------------
+
+struct memory_region {
+    char *name;
+    uint64_t size, paddr;
+    uint64_t page_size;
+    bool device;    // MMIO: fixed address, never allocated from RAM
+    struct pos pos; // the YAML it came from
+};
+
+struct mapping {
+    struct memory_region *mr;
+    uint64_t vaddr;
+    char perms[4]; // "r", "rw", "rx", "rwx"
+    bool cached;
+    char *setvar_vaddr; // NULL or a symbol name
+};
+
+struct pd_irq {
+    uint32_t irq, id;
+};
+
+enum pd_role {
+    ROLE_SERIAL_DRIVER,
+    ROLE_SERIAL_VIRT_TX,
+    ROLE_SERIAL_VIRT_RX,
+    ROLE_BLK_DRIVER,
+    ROLE_BLK_VIRT,
+    ROLE_NET_DRIVER,
+    ROLE_NET_VIRT_RX,
+    ROLE_NET_VIRT_TX,
+    ROLE_NET_COPY,
+    ROLE_VMM,
+};
+
+struct pd {
+    char *name;
+    char *program_image;
+    enum pd_role role;
+    uint32_t priority;
+    struct pos pos;
+    struct mapping *maps;
+    size_t nmaps;
+    struct pd_irq *irqs;
+    size_t nirqs;
+    uint32_t next_id;    // next free channel/irq id in this PD
+    uint64_t next_vaddr; // next free virtual address for a mapping
+    struct guest *guest; // VMM and copier: the guest served
+    // VMM only: the virtual machine it runs
+    struct memory_region *guest_ram;
+    void *config; // the sysgen_*_config bytes for this PD
+    size_t config_size;
+};
+
+struct channel {
+    struct pd *a, *b;
+    uint32_t id_a, id_b;
+    char *why;       // what it carries: a comment in the SDF
+    struct pos pos;  // the YAML it came from
+};
+
+struct layout {
+    struct pd **pds;
+    size_t npds;
+    struct memory_region **mrs;
+    size_t nmrs;
+    struct channel *channels;
+    size_t nchannels;
+    uint64_t pool_next, pool_end; // physical allocator over the board's RAM
+};
+
+struct system {
+    char *name; // the YAML file's base name without extension
+    char *path; // the YAML file as given
+    char *dir;  // its directory: relative paths in it resolve here
+    char *board_name;
+    struct pos board_pos;
+    struct board *board;
+    struct disk disk;
+    struct guest *guests;
+    size_t nguests;
+    struct layout layout;
+    struct node *tree;
+    // Where system.sdf will finally live (absolute): the SDF names the
+    // guest images relative to it.  NULL: paths as sysgen was given them.
+    char *sdf_dir;
+};
+
+// Where sysgen finds its boards and the default guest (main.c sets these).
+struct sysgen_paths {
+    const char *data_dir;  // the directory holding boards/
+    const char *guest_dir; // build/guest: the default kernel and initrd
+};
+extern struct sysgen_paths sysgen_paths;
+
+#endif
