@@ -90,19 +90,43 @@ char *out_path(struct output *o, const char *relpath)
     return p;
 }
 
+bool write_file(const char *path, const void *data, size_t len)
+{
+    char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+    char *tmp = slash ? xasprintf("%.*s/.%s.tmp", (int)(slash - dir), dir, slash + 1)
+                      : xasprintf(".%s.tmp", path);
+    if (slash)
+        *slash = '\0';
+    bool ok = !slash || make_dirs(dir);
+    FILE *f = ok ? fopen(tmp, "wb") : NULL;
+    bool written = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        written = false;
+    if (ok && !written) {
+        fatal_error("cannot write %s: %s", tmp, strerror(errno));
+        ok = false;
+    } else if (ok && rename(tmp, path) != 0) {
+        fatal_error("cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        ok = false;
+    }
+    if (!ok)
+        remove(tmp);
+    free(dir);
+    free(tmp);
+    return ok;
+}
+
+bool write_in_dir(const char *dir, const char *name, const void *data, size_t len)
+{
+    char *path = xasprintf("%s/%s", dir, name);
+    bool ok = write_file(path, data, len);
+    free(path);
+    return ok;
+}
+
 bool out_write(struct output *o, const char *relpath, const void *data, size_t len)
 {
-    char *p = out_path(o, relpath);
-    if (!p)
-        return false;
-    FILE *f = fopen(p, "wb");
-    bool ok = f && fwrite(data, 1, len, f) == len;
-    if (f && fclose(f) != 0)
-        ok = false;
-    if (!ok)
-        fatal_error("cannot write %s: %s", p, strerror(errno));
-    free(p);
-    return ok;
+    return write_in_dir(o->stage, relpath, data, len);
 }
 
 bool out_commit(struct output *o)

@@ -27,6 +27,13 @@ void out_abort(struct output *o);
 
 // rm -rf for our own staging trees.
 void remove_tree(const char *path);
+// mkdir -p; reports what it could not create.
 bool make_dirs(const char *path);
+// Write `len` bytes to `path` through a temporary file beside it and a
+// rename, so `path` is either its old self or wholly new; the directory is
+// created first.  Reports the error and returns false on failure.
+bool write_file(const char *path, const void *data, size_t len);
+// The same for dir/name.
+bool write_in_dir(const char *dir, const char *name, const void *data, size_t len);
 
 #endif

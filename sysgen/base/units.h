@@ -14,6 +14,7 @@ bool parse_uint(const char *text, uint64_t *out);
 // "256 MiB" when exact, else "0x..." : for reports and messages.
 const char *format_size(uint64_t v, char buf[32]);
 
+// Rounding and alignment tests; `a` is a power of two.
 static inline uint64_t align_up(uint64_t v, uint64_t a)
 {
     return (v + a - 1) & ~(a - 1);

@@ -4,6 +4,7 @@
 // one named function, listed in the `rules` table at the end, each with a
 // test in tests/errors/ that triggers it.
 #include "check/check.h"
+#include "base/bytes.h"
 #include "board/board.h"
 #include "front/shape.h"
 #include "emit/dt.h"
@@ -242,14 +243,6 @@ static bool file_ok(const char *path, struct pos where, const char *what, uint64
     return true;
 }
 
-static uint64_t le64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
 // ---- the semantic rules ------------------------------------------------------
 
 // duplicate-guest: guest names are unique.
@@ -475,8 +468,8 @@ static void check_kernel(struct guest *g)
                  g->kernel_path);
         return;
     }
-    g->kernel_text_offset = le64(h + 8);
-    g->kernel_image_size = le64(h + 16);
+    g->kernel_text_offset = le_get(h + 8, 8);
+    g->kernel_image_size = le_get(h + 16, 8);
     if (g->kernel_image_size == 0) { // before Linux 3.17: booting.rst says assume 0x80000
         g->kernel_text_offset = 0x80000;
         g->kernel_image_size = g->kernel_size;

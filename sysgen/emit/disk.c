@@ -9,6 +9,7 @@
 // Determinism: volume ids and the disk signature are hashes of the names;
 // mkfs.fat --invariant fixes its own timestamps, and copied files carry
 // SOURCE_DATE_EPOCH (see build_epoch()).
+#include "base/bytes.h"
 #include "emit/emit.h"
 #include "base/tool.h"
 #include "base/units.h"
@@ -46,16 +47,10 @@ static uint8_t mbr_type(int bits)
     return bits == 12 ? 0x01 : bits == 16 ? 0x0e : 0x0c; // FAT12, FAT16 LBA, FAT32 LBA
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static bool write_mbr(const struct system *sys, const char *path)
 {
     uint8_t mbr[SECTOR] = {0};
-    put_le32(mbr + 440, fnv1a32(sys->name, "disk"));
+    le_put(mbr + 440, fnv1a32(sys->name, "disk"), 4);
     for (size_t i = 0; i < sys->disk.nparts; i++) {
         const struct partition *p = &sys->disk.parts[i];
         uint8_t *e = mbr + 446 + 16 * i;
@@ -63,8 +58,8 @@ static bool write_mbr(const struct system *sys, const char *path)
         e[1] = 0xfe, e[2] = 0xff, e[3] = 0xff;
         e[4] = mbr_type(fat_bits(p->size));
         e[5] = 0xfe, e[6] = 0xff, e[7] = 0xff;
-        put_le32(e + 8, (uint32_t)(p->start / SECTOR));
-        put_le32(e + 12, (uint32_t)(p->size / SECTOR));
+        le_put(e + 8, p->start / SECTOR, 4);
+        le_put(e + 12, p->size / SECTOR, 4);
     }
     mbr[510] = 0x55;
     mbr[511] = 0xaa;

@@ -100,7 +100,7 @@ void build_bootinfo(struct link *l)
                                                               (uint8_t)ch->end[1 - e].id, 0};
         }
     }
-    add_chunk(l, l->bootinfo_pa, round_up(l->bootinfo_size, PAGE), l->bootinfo, l->bootinfo_size,
+    add_chunk(l, l->bootinfo_pa, align_up(l->bootinfo_size, PAGE), l->bootinfo, l->bootinfo_size,
               xstrdup("boot info"));
 }
 
@@ -114,7 +114,7 @@ void add_elf_chunks(struct link *l)
         struct lpd *pd = &l->pds[i];
         for (int j = 0; j < pd->elf.nsegs; j++) {
             struct elf_segment *sg = &pd->elf.segs[j];
-            uint64_t lo = sg->vaddr & ~(PAGE - 1), hi = round_up(sg->vaddr + sg->memsz, PAGE);
+            uint64_t lo = sg->vaddr & ~(PAGE - 1), hi = align_up(sg->vaddr + sg->memsz, PAGE);
             uint64_t off = sg->vaddr - lo;
             pd->seg_buf[j] = xcalloc(1, (size_t)(hi - lo));
             memcpy(pd->seg_buf[j] + off, sg->data, (size_t)sg->filesz);

@@ -3,6 +3,8 @@
 // renamed: an interrupted run never leaves a half-written loader.img.
 #include "link/image.h"
 #include "base/diag.h"
+#include "base/output.h"
+#include "base/units.h"
 #include "base/strbuf.h"
 
 #include <errno.h>
@@ -13,51 +15,6 @@
 #include <sysgen/loadimage.h>
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the image is written in host order");
-
-static uint64_t round_up(uint64_t v, uint64_t a)
-{
-    return (v + a - 1) / a * a;
-}
-
-static int mkdir_p(const char *dir)
-{
-    char *p = xstrdup(dir);
-    for (char *s = p + 1; *s; s++) {
-        if (*s == '/') {
-            *s = 0;
-            mkdir(p, 0777);
-            *s = '/';
-        }
-    }
-    int r = mkdir(p, 0777);
-    free(p);
-    return r == 0 || errno == EEXIST ? 0 : -1;
-}
-
-int write_file_atomic(const char *out_dir, const char *name, const void *data, size_t len)
-{
-    int rc = 0;
-    char *path = xasprintf("%s/%s", out_dir, name);
-    char *tmp = xasprintf("%s/.%s.tmp", out_dir, name);
-    FILE *f = NULL;
-    if (mkdir_p(out_dir) != 0 || !(f = fopen(tmp, "wb")) || fwrite(data, 1, len, f) != len) {
-        fatal_error("cannot write %s: %s", tmp, strerror(errno));
-        rc = 2;
-    }
-    if (f && fclose(f) != 0 && rc == 0) {
-        fatal_error("cannot write %s: %s", tmp, strerror(errno));
-        rc = 2;
-    }
-    if (rc == 0 && rename(tmp, path) != 0) {
-        fatal_error("cannot rename %s to %s: %s", tmp, path, strerror(errno));
-        rc = 2;
-    }
-    if (rc)
-        remove(tmp);
-    free(path);
-    free(tmp);
-    return rc;
-}
 
 // The loader as a flat binary from its lowest to its highest address,
 // including its zero-filled tail, padded to SG_LOAD_ALIGN: the loader finds
@@ -73,7 +30,7 @@ static bool loader_flat(const struct elf_image *l, struct strbuf *sb)
     }
     if (l->nsegs == 0 || hi - lo > (16u << 20) || l->entry != lo)
         return false;
-    uint64_t size = round_up(hi - lo, SG_LOAD_ALIGN);
+    uint64_t size = align_up(hi - lo, SG_LOAD_ALIGN);
     uint8_t *flat = xcalloc(1, (size_t)size);
     for (int i = 0; i < l->nsegs; i++)
         memcpy(flat + (l->segs[i].vaddr - lo), l->segs[i].data, (size_t)l->segs[i].memsz);
@@ -99,13 +56,13 @@ int image_write(const char *out_dir, const struct elf_image *loader, const struc
     uint64_t off = sizeof(struct sg_load_header) + (uint64_t)nchunks * sizeof(struct sg_load_chunk);
     struct sg_load_chunk *table = xcalloc((size_t)nchunks + 1, sizeof(*table));
     for (int i = 0; i < nchunks; i++) {
-        off = round_up(off, 8); // the loader copies words when both sides allow
+        off = align_up(off, 8); // the loader copies words when both sides allow
         table[i] = (struct sg_load_chunk){chunks[i].dest, chunks[i].filesz ? off : 0,
                                           chunks[i].filesz, chunks[i].memsz};
         off += chunks[i].filesz;
     }
     struct sg_load_header hdr = {SG_LOAD_MAGIC, SG_LOAD_VERSION, (uint32_t)nchunks,
-                                 kernel_entry,  bootinfo_pa,     round_up(off, 8)};
+                                 kernel_entry,  bootinfo_pa,     align_up(off, 8)};
     sb_add(&sb, &hdr, sizeof(hdr));
     sb_add(&sb, table, (size_t)nchunks * sizeof(*table));
     for (int i = 0; i < nchunks; i++) {
@@ -119,9 +76,9 @@ int image_write(const char *out_dir, const struct elf_image *loader, const struc
     free(table);
     // Tell the bootloader how much room to keep free from the load address.
     struct arm64_image_header *ih = (void *)sb.data;
-    ih->image_size = round_up(sb.len, SG_LOAD_ALIGN);
+    ih->image_size = align_up(sb.len, SG_LOAD_ALIGN);
 
-    int rc = write_file_atomic(out_dir, "loader.img", sb.data, sb.len);
+    int rc = write_in_dir(out_dir, "loader.img", sb.data, sb.len) ? 0 : 2;
     sb_free(&sb);
     return rc;
 }

@@ -20,8 +20,4 @@ struct chunk {
 int image_write(const char *out_dir, const struct elf_image *loader, const struct chunk *chunks,
                 int nchunks, uint64_t kernel_entry, uint64_t bootinfo_pa);
 
-// Write `len` bytes to out_dir/name through a temporary file and a rename.
-// Returns 0, or 2 after printing the error.
-int write_file_atomic(const char *out_dir, const char *name, const void *data, size_t len);
-
 #endif

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/diag.h"
+#include "base/units.h"
 #include "link/elf.h"
 #include "link/link.h"
 #include "link/image.h"
@@ -93,11 +94,6 @@ struct link {
     struct chunk *chunks;
     int nchunks;
 };
-
-static inline uint64_t round_up(uint64_t v, uint64_t a)
-{
-    return (v + a - 1) / a * a;
-}
 
 static inline bool overlaps(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
 {

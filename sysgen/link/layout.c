@@ -13,13 +13,13 @@
 // Bump allocation that steps over memory regions with a fixed address.
 uint64_t alloc(struct link *l, uint64_t size, uint64_t align)
 {
-    uint64_t p = round_up(l->next, align);
+    uint64_t p = align_up(l->next, align);
     for (bool moved = true; moved;) {
         moved = false;
         for (int i = 0; i < l->sys.nmrs; i++) {
             struct sdf_mr *mr = &l->sys.mrs[i];
             if (mr->has_phys_addr && overlaps(p, size, mr->phys_addr, mr->size)) {
-                p = round_up(mr->phys_addr + mr->size, align);
+                p = align_up(mr->phys_addr + mr->size, align);
                 moved = true;
             }
         }
@@ -115,9 +115,9 @@ static void load_region_files(struct link *l, struct sdf_mr *mr, uint64_t pa)
 void layout_memory(struct link *l)
 {
     struct sdf_system *s = &l->sys;
-    l->next = round_up(l->kernel_hi, LARGE_PAGE);
+    l->next = align_up(l->kernel_hi, LARGE_PAGE);
     l->bootinfo_size = sizeof(struct sg_bootinfo) + (size_t)l->nthreads * sizeof(struct sg_pd_info);
-    l->bootinfo_pa = alloc(l, round_up(l->bootinfo_size, PAGE), PAGE);
+    l->bootinfo_pa = alloc(l, align_up(l->bootinfo_size, PAGE), PAGE);
     for (int i = 0; i < s->nmrs; i++) {
         struct sdf_mr *mr = &s->mrs[i];
         if (mr->has_phys_addr)
@@ -136,7 +136,7 @@ void layout_memory(struct link *l)
         pd->seg_buf = xcalloc((size_t)pd->elf.nsegs + 1, sizeof(*pd->seg_buf));
         for (int j = 0; j < pd->elf.nsegs; j++) {
             struct elf_segment *sg = &pd->elf.segs[j];
-            uint64_t lo = sg->vaddr & ~(PAGE - 1), hi = round_up(sg->vaddr + sg->memsz, PAGE);
+            uint64_t lo = sg->vaddr & ~(PAGE - 1), hi = align_up(sg->vaddr + sg->memsz, PAGE);
             pd->seg_pa[j] = alloc(l, hi - lo, PAGE);
             add_vrange(pd, lo, pd->seg_pa[j], hi - lo, elf_perms(sg->flags), true,
                        xasprintf("segment %d of %s", j, pd->sdf->program_image), ipos);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // OUT/loader.map: where every byte and every mapping went, for people.
 #include "link/internal.h"
+#include "base/output.h"
 #include "base/strbuf.h"
 
 #include <stdlib.h>
@@ -52,7 +53,7 @@ int write_link_map(struct link *l, const char *out_dir)
         map_space(&sb, t, l->vms[i].vr, l->vms[i].nvr);
         free(t);
     }
-    int rc = write_file_atomic(out_dir, "loader.map", sb.data, sb.len);
+    int rc = write_in_dir(out_dir, "loader.map", sb.data, sb.len) ? 0 : 2;
     sb_free(&sb);
     return rc;
 }
