@@ -38,6 +38,15 @@ $(BUILD)/lib/libsysgen.a: $(SYSGEN_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# The image linker (sysgen/link/, on sysgen/base/) is a library of its own:
+# it needs nothing of the YAML compiler, and its unit tests link against it
+# alone, which proves that.
+LINK_OBJS := $(filter $(BUILD)/obj/sysgen/base/% $(BUILD)/obj/sysgen/link/%,$(SYSGEN_OBJS))
+LINK_LIBS  = -lelf -lxml2
+$(BUILD)/lib/libsysgen_link.a: $(LINK_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
 $(SYSGEN): $(BUILD)/obj/sysgen/main.o $(BUILD)/lib/libsysgen.a
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)

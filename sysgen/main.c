@@ -217,7 +217,7 @@ static char *missing_components(const struct system *sys, const char *components
     return NULL;
 }
 
-// Pass 5, link, for the YAML path: the generated SDF plus each PD's config.
+// The YAML path: the generated SDF plus each PD's config.
 static int link_image(const struct system *sys, struct output *out, const char *components)
 {
     char *missing = missing_components(sys, components);
@@ -230,8 +230,11 @@ static int link_image(const struct system *sys, struct output *out, const char *
     for (size_t i = 0; i < sys->layout.npds; i++)
         configs[i] = (struct link_pd_config){sys->layout.pds[i]->name, sys->layout.pds[i]->config,
                                              sys->layout.pds[i]->config_size};
+    // The SDF is read back from its file: what is linked is what a reviewer reads.
     char *sdf = xasprintf("%s/generated/system.sdf", out->stage);
-    int rc = link_sdf_file_configs(sdf, components, out->stage, configs, sys->layout.npds);
+    int rc = link_sdf_file(&(struct sdf_link_request){sdf, sys->board, NULL, components, configs,
+                                                      sys->layout.npds, out->stage},
+                           NULL);
     free(sdf);
     free(configs);
     return rc;
@@ -307,26 +310,19 @@ static int compile(const struct options *o)
     return rc;
 }
 
-// --sdf FILE [--run-qemu]: link a hand-written system, then maybe boot it
-// on the board its <system board="..."> names.
+// --sdf FILE [--run-qemu]: link a hand-written system on the board its
+// <system board="..."> names, then maybe boot it there.
 static int link_sdf(const struct options *o)
 {
-    int rc = link_sdf_file(o->sdf, o->components, o->out_dir);
-    if (rc != 0 || !o->run)
-        return rc;
-    struct sdf_system sdf = {0};
-    bool io_error = false;
-    if (!sdf_parse_file(o->sdf, &sdf, &io_error))
-        return EXIT_USAGE;
-    const char *name = sdf.board ? sdf.board : SDF_DEFAULT_BOARD;
-    struct board *b = board_load(sysgen_paths.data_dir, name, (struct pos){o->sdf, 1, 1});
+    struct board *b = NULL;
+    const char *out_dir = o->out_dir ? o->out_dir : ".";
+    int rc = link_sdf_file(&(struct sdf_link_request){o->sdf, NULL, sysgen_paths.data_dir,
+                                                      o->components, NULL, 0, out_dir},
+                           &b);
     diag_flush(stderr);
-    if (b)
-        rc = run_built(b, o->out_dir ? o->out_dir : ".", false, false, o->print_run);
-    else
-        rc = EXIT_INVALID;
+    if (rc == 0 && o->run)
+        rc = run_built(b, out_dir, false, false, o->print_run);
     board_free(b);
-    sdf_free(&sdf);
     return rc;
 }
 

@@ -24,4 +24,10 @@ static inline bool is_aligned(uint64_t v, uint64_t a)
     return (v & (a - 1)) == 0;
 }
 
+// Whether [a, a+asz) and [b, b+bsz) share a byte.
+static inline bool ranges_overlap(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
+{
+    return a < b + bsz && b < a + asz;
+}
+
 #endif

@@ -42,9 +42,27 @@ static bool loader_flat(const struct elf_image *l, struct strbuf *sb)
     return ok;
 }
 
-int image_write(const char *out_dir, const struct elf_image *loader, const struct chunk *chunks,
-                int nchunks, uint64_t kernel_entry, uint64_t bootinfo_pa)
+void chunks_add(struct chunks *c, uint64_t dest, uint64_t memsz, const uint8_t *data,
+                uint64_t filesz, char *what)
 {
+    c->v = xrealloc(c->v, (size_t)(c->n + 1) * sizeof(*c->v));
+    c->v[c->n++] = (struct chunk){dest, memsz, filesz, data, what};
+}
+
+void chunks_free(struct chunks *c)
+{
+    for (int i = 0; i < c->n; i++)
+        free(c->v[i].what);
+    free(c->v);
+    c->v = NULL;
+    c->n = 0;
+}
+
+int image_write(const char *out_dir, const struct elf_image *loader, const struct chunks *c,
+                uint64_t kernel_entry, uint64_t bootinfo_pa)
+{
+    const struct chunk *chunks = c->v;
+    int nchunks = c->n;
     struct strbuf sb;
     sb_init(&sb);
     if (!loader_flat(loader, &sb)) {

@@ -1,21 +1,30 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The image linker: the last compiler pass.  It reads a system description in
-// SDF form, loads the prebuilt component ELFs, lays out physical memory,
-// builds each PD's stage-2 tables and boot information, and writes
-// OUT/loader.img, a file with an arm64 Image header that QEMU -kernel and
-// U-Boot booti both start at EL2.
-#ifndef SYSGEN_LINK_H
-#define SYSGEN_LINK_H
+// The image linker, the role the Microkit tool plays: a parsed SDF
+// (link/sdf.h) plus the prebuilt component ELFs become OUT/loader.img, a
+// file with an arm64 Image header that QEMU -kernel and U-Boot booti both
+// start at EL2, and OUT/loader.map.  It lays out physical memory, builds
+// every PD's and VM's stage-2 tables and the kernel's boot info, and
+// writes configs and setvars into the program images.
+//
+// This header is the whole interface.  The linker reads no YAML and knows
+// nothing of the compiler: the caller hands it the board facts it needs.
+#ifndef SYSGEN_LINK_LINK_H
+#define SYSGEN_LINK_LINK_H
 
-// Link the SDF at sdf_path into out_dir/loader.img.  program_image paths are
-// looked up next to the SDF first, then in components_dir (NULL means the
-// default build/runtime).  out_dir NULL means ".".
-// Returns 0 on success, 1 on invalid input (every error already printed to
-// stderr as "file:line:col: error: message"), 2 on an internal or I/O error.
-// On failure no image is written.
-int link_sdf_file(const char *sdf_path, const char *components_dir, const char *out_dir);
+#include "link/sdf.h"
 
 #include <stddef.h>
+#include <stdint.h>
+
+// What the kernel needs to know of the board (boards/<name>/board.yaml).
+struct link_board {
+    const char *name;
+    uint64_t ram_base, ram_size;
+    const char *uart_driver; // the console the kernel prints on: "pl011", "imx", or NULL
+    uint64_t uart_base;
+    uint32_t uart_irq;
+    uint64_t gicd_base, gicr_base; // GICv3 distributor and first redistributor
+};
 
 // A PD's config bytes (a sysgen_*_config from <sysgen/config.h>), written
 // into the `.sysgen_config` section of that PD's program image.
@@ -25,10 +34,22 @@ struct link_pd_config {
     size_t size;
 };
 
-// As link_sdf_file, and also write each config into its PD's ELF section.
+struct link_inputs {
+    const struct sdf_system *sdf;
+    const struct link_board *board;
+    // kernel.elf, loader.elf, and program images not found next to the SDF.
+    const char *components;
+    const struct link_pd_config *configs; // may be NULL when nconfigs is 0
+    size_t nconfigs;
+    const char *out_dir; // where loader.img and loader.map go
+};
+
+// Link.  Returns 0 on success, 1 on invalid input (every error reported
+// through diag with its SDF position), 2 on an internal or I/O error
+// (reported).  On failure nothing is written.  The caller flushes diag.
 // A config for a PD the SDF does not have is an internal error (2); a
-// program image without a big enough section is invalid input (1).
-int link_sdf_file_configs(const char *sdf_path, const char *components_dir, const char *out_dir,
-                          const struct link_pd_config *configs, size_t nconfigs);
+// program image without a big enough section for its config is invalid
+// input (1).
+int link_system(const struct link_inputs *in);
 
 #endif

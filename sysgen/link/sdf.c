@@ -535,3 +535,19 @@ void sdf_free(struct sdf_system *sys)
     free(sys->path);
     memset(sys, 0, sizeof(*sys));
 }
+
+int sdf_find_pd(const struct sdf_system *s, const char *name)
+{
+    for (int i = 0; name && i < s->npds; i++)
+        if (s->pds[i].name && strcmp(s->pds[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int sdf_find_mr(const struct sdf_system *s, const char *name)
+{
+    for (int i = 0; name && i < s->nmrs; i++)
+        if (s->mrs[i].name && strcmp(s->mrs[i].name, name) == 0)
+            return i;
+    return -1;
+}

@@ -119,4 +119,8 @@ struct sdf_system {
 bool sdf_parse_file(const char *path, struct sdf_system *sys, bool *io_error);
 void sdf_free(struct sdf_system *sys);
 
+// Index of the first PD / memory region called `name`, or -1.
+int sdf_find_pd(const struct sdf_system *s, const char *name);
+int sdf_find_mr(const struct sdf_system *s, const char *name);
+
 #endif

@@ -111,7 +111,7 @@ void s2_finalize(struct s2 *s, uint64_t base_pa)
             uint64_t d = s->tables[t][i];
             if ((d & 3) == DESC_TABLE) {
                 uint64_t idx = (d & ADDR_MASK) >> 12;
-                s->tables[t][i] = ((base_pa + idx * 4096) & ADDR_MASK) | DESC_TABLE;
+                s->tables[t][i] = ((base_pa + idx * S2_TABLE_SIZE) & ADDR_MASK) | DESC_TABLE;
             }
         }
     }

@@ -13,6 +13,7 @@
 #define S2_PERM_R   1
 #define S2_PERM_W   2
 #define S2_PERM_X   4
+#define S2_TABLE_SIZE 4096ull // one table: 512 descriptors, one 4 KiB page
 
 struct s2 {
     uint64_t (*tables)[512]; // tables[0] is the level-1 root

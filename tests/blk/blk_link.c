@@ -4,7 +4,7 @@
 // not exist yet.  This program describes a native block system once
 // (blk_driver on QEMU's virtio-blk-mmio, blk_virt, three test clients),
 // writes it as OUT/blk.system and links it with the configs the same
-// structs sysgen fills (<sysgen/config.h>) through link_sdf_file_configs().
+// structs sysgen fills (<sysgen/config.h>) through link_sdf_file().
 //
 // client0 and client1 get partitions 1 and 2 of tests/blk/disk.yaml's
 // disk; client2 claims partition 1 at the wrong start, which blk_virt must

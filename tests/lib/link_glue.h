@@ -2,7 +2,7 @@
 // What the native test systems' glue programs (tests/runtime/serial_link.c,
 // tests/blk/blk_link.c, tests/net/net_link.c) share: they describe a small
 // system by hand, fill the config structs sysgen would, and link it the way
-// the YAML path does, through link_sdf_file_configs().
+// the YAML path does, through link_sdf_file() on the board the SDF names.
 #ifndef TESTS_LINK_GLUE_H
 #define TESTS_LINK_GLUE_H
 
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sysgen/config.h>
 
-#include "link/link.h"
+#include "board/board.h"
 #include "base/output.h"
 #include "base/strbuf.h"
 
@@ -37,8 +37,19 @@ static inline struct sysgen_conn glue_conn(uint64_t q, uint64_t d, uint64_t dsiz
                                 .ch = ch};
 }
 
+// Link the SDF file with the configs into OUT/loader.img on the board it
+// names (boards/ of the tree the glue runs in); errors are printed.
+static inline int glue_link_file(const char *sdf, const char *components, const char *out,
+                                 const struct link_pd_config *cfg, size_t n)
+{
+    int rc = link_sdf_file(&(struct sdf_link_request){sdf, NULL, ".", components, cfg, n, out},
+                           NULL);
+    diag_flush(stderr);
+    return rc;
+}
+
 // Write `sdf` as OUT/NAME and link it with the configs into OUT/loader.img.
-// Returns link_sdf_file_configs()'s status, 2 if the SDF cannot be written.
+// Returns link_sdf_file()'s status, 2 if the SDF cannot be written.
 static inline int glue_link(const char *out, const char *name, const char *sdf,
                             const char *components, const struct link_pd_config *cfg, size_t n)
 {
@@ -49,7 +60,7 @@ static inline int glue_link(const char *out, const char *name, const char *sdf,
         free(path);
         return 2;
     }
-    int rc = link_sdf_file_configs(path, components, out, cfg, n);
+    int rc = glue_link_file(path, components, out, cfg, n);
     free(path);
     return rc;
 }

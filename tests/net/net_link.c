@@ -5,7 +5,7 @@
 // QEMU's virtio-net-mmio, net_virt_rx, net_virt_tx, one copier per
 // client, two test clients), writes it as OUT/net.system and links it with
 // the configs the same structs sysgen fills (<sysgen/config.h>) through
-// link_sdf_file_configs().
+// glue_link_file().
 //
 // Names, images, maps (addresses and rights) and channels are the ones
 // `sysgen --plan-all-devices` gives the net class for systems/two_guests.yaml,
@@ -88,7 +88,7 @@ static int link_dumps(int argc, char **argv)
             return 2;
         }
     }
-    return link_sdf_file_configs(argv[2], argv[4], argv[3], cfg, (size_t)n);
+    return glue_link_file(argv[2], argv[4], argv[3], cfg, (size_t)n);
 }
 
 int main(int argc, char **argv)

@@ -3,7 +3,7 @@
 // produces, and that path needs guests.  This program describes a small
 // serial system once (driver, tx and rx virtualisers, two test clients),
 // writes it as OUT/serial.system and links it with the matching configs
-// through link_sdf_file_configs(), as the YAML path does.
+// through link_sdf_file(), as the YAML path does.
 // Usage: serial_link OUT COMPONENTS
 #include <stdbool.h>
 #include <stdio.h>
