@@ -3,8 +3,10 @@
 // guest device trees, a disk image and (with the runtime) a boot image.
 // This file is only the command line; each pass lives in its own file.
 #include "check/check.h"
+#include "classes/class.h"
+#include "front/read.h"
 #include "emit/emit.h"
-#include "board/board.h"
+#include "board/board_link.h"
 #include "layout/layout.h"
 #include "link/link.h"
 #include "base/output.h"
@@ -256,7 +258,7 @@ static int run_built(const struct board *b, const char *dir, bool disk, bool nic
     return rc;
 }
 
-// load -> check -> layout -> emit -> link [-> run].  Errors of a pass stop
+// load -> read -> check -> layout -> emit -> link [-> run].  Errors of a pass stop
 // the next one.
 static int compile(const struct options *o)
 {
@@ -265,7 +267,9 @@ static int compile(const struct options *o)
         diag_flush(stderr);
         return EXIT_INVALID;
     }
-    struct system *sys = check_system(o->input, tree);
+    struct system *sys = read_system(o->input, tree);
+    place_partitions(sys); // layout's first decision: check's disk rules need it
+    check_system(sys);
     int rc = 0;
     char *dir = NULL;
     if (diag_error_count() || !layout_system(sys)) {
@@ -297,15 +301,10 @@ static int compile(const struct options *o)
     diag_flush(stderr);
     if (rc == 0 && diag_error_count() == 0 && o->run) {
         // Attach the disk and NIC only when a driver PD owns them.
-        bool disk = false, nic = false;
-        for (size_t i = 0; i < sys->layout.npds; i++) {
-            disk |= sys->layout.pds[i]->role == ROLE_BLK_DRIVER;
-            nic |= sys->layout.pds[i]->role == ROLE_NET_DRIVER;
-        }
-        rc = run_built(sys->board, dir, disk, nic, o->print_run);
+        rc = run_built(sys->board, dir, system_uses(sys, CLASS_BLOCK), system_uses(sys, CLASS_NET),
+                       o->print_run);
     }
     free(dir);
-    layout_free(&sys->layout);
     system_free(sys);
     return rc;
 }

@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define KiB (1024ull)
+#define MiB (1024ull * KiB)
+#define GiB (1024ull * MiB)
+
 // Parse a size: a decimal or 0x-hex integer, optionally followed (space
 // allowed) by B, KiB, MiB, GiB or TiB.  false on syntax error or overflow.
 bool parse_size(const char *text, uint64_t *out);

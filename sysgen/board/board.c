@@ -167,6 +167,11 @@ struct board *board_load(const char *data_dir, const char *name, struct pos wher
     return b;
 }
 
+uint64_t board_pool_size(const struct board *b)
+{
+    return b->ram_size - b->runtime_size;
+}
+
 void board_free(struct board *b)
 {
     if (!b)

@@ -1,33 +1,50 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Boards are data: boards/<name>/board.yaml says where RAM, the UART, the
 // GIC, the disk and the NIC are, and what every guest of that board sees.
-#ifndef SYSGEN_BOARD_H
-#define SYSGEN_BOARD_H
+// This module is the one place that reads it; the compiler's passes use
+// `struct board`, the image linker gets its part through board_link.h.
+#ifndef SYSGEN_BOARD_BOARD_H
+#define SYSGEN_BOARD_BOARD_H
 
-#include "link/link.h"
-#include "model/model.h"
+#include "base/diag.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+// A device the runtime drives natively (UART, disk controller, NIC).
+struct board_device {
+    bool present;
+    char *driver;      // names the driver component: serial_driver_<driver>.elf, ...
+    char *qemu_device; // how --run-qemu attaches it (QEMU boards only)
+    uint64_t base, size;
+    uint32_t irq; // GIC INTID
+};
+
+struct board {
+    char *name;
+    char *dir;  // where board.yaml lives: relative files resolve here
+    char *file; // board.yaml itself (diagnostics point into it)
+    uint64_t ram_base, ram_size;
+    uint64_t runtime_size; // RAM kept for kernel, loader and the image in transit
+    uint32_t gic_version;
+    uint64_t gicd_base, gicr_base;
+    struct board_device uart, block, net;
+    uint64_t disk_first_offset; // where the first partition may start
+    // What every guest of this board sees.
+    uint64_t guest_ram_base;
+    uint64_t guest_virtio_base, guest_virtio_stride;
+    uint32_t guest_virtio_count, guest_virtio_first_irq;
+    char *guest_base_dts; // path
+    // How --run-qemu starts it (empty for real hardware).
+    char *qemu_machine, *qemu_cpu;
+    uint64_t qemu_memory;
+};
 
 // Load the board called `name` from `data_dir`/boards/; NULL after errors
 // (an unknown board is reported at `where`, listing the known ones).
 struct board *board_load(const char *data_dir, const char *name, struct pos where);
 void board_free(struct board *b);
-// What the image linker needs of the board; the strings stay the board's.
-struct link_board board_link_facts(const struct board *b);
-
-struct sdf_link_request {
-    const char *sdf_path;
-    const struct board *board; // NULL: the board the SDF names, from data_dir/boards/
-    const char *data_dir;
-    const char *components;
-    const struct link_pd_config *configs;
-    size_t nconfigs;
-    const char *out_dir;
-};
-
-// Read the SDF file and link it (link_system) on its board.  Returns 0, 1
-// (invalid input) or 2 (I/O or internal error); errors are reported
-// through diag and not flushed.  With `board_out`, the board loaded from
-// data_dir is handed to the caller (NULL if none was).
-int link_sdf_file(const struct sdf_link_request *r, struct board **board_out);
+// RAM the board leaves for guests and shared regions.
+uint64_t board_pool_size(const struct board *b);
 
 #endif

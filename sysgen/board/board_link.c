@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The image linker on a board from boards/: the compiler's way in to the
 // linker for an SDF file, which names its board (<system board="...">).
-#include "board/board.h"
+#include "board/board_link.h"
 
 struct link_board board_link_facts(const struct board *b)
 {

@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Pass 2, check: read the YAML tree into the typed model and apply every
-// semantic rule.  All errors are reported (diag.h); the caller stops the
-// pipeline if diag_error_count() grew.
-#ifndef SYSGEN_CHECK_H
-#define SYSGEN_CHECK_H
+// Pass 2, check: every semantic rule over the model (unique names, sizes
+// and alignments, what fits the board, files that exist, the runtime's
+// limits, and each device class's own rules).  All errors are reported
+// through diag; the caller stops the pipeline if there were any.
+#ifndef SYSGEN_CHECK_CHECK_H
+#define SYSGEN_CHECK_CHECK_H
 
 #include "model/model.h"
 
-// Build the system from `tree` (loaded from `path`).  Never NULL; takes
-// ownership of `tree`.  Partition offsets are resolved here, because
-// checking the disk needs them.
-struct system *check_system(const char *path, struct node *tree);
-void system_free(struct system *sys);
+// One rule: a name (for docs and tests/errors) and the function that
+// reports every place it is broken.
+struct check_rule {
+    const char *name;
+    void (*fn)(struct system *sys);
+};
 
-// Guest RAM the board leaves for guests and shared regions.
-uint64_t board_pool_size(const struct board *b);
-// Count of protection domains the system implies (layout builds exactly these).
-size_t system_pd_count(const struct system *sys);
-// Channel and IRQ ids the guest's VMM needs (layout asserts the same count).
-size_t vmm_channel_count(const struct system *sys, const struct guest *g);
+// Needs partition starts (place_partitions) to check the disk.
+void check_system(struct system *sys);
 
 #endif

@@ -21,7 +21,7 @@
 #define GIC_SPI          0
 #define IRQ_EDGE_RISING  1
 
-static void virtio_node(struct dt_node *parent, const struct board *b, enum guest_slot s)
+static void virtio_node(struct dt_node *parent, const struct board *b, enum device_class_id s)
 {
     char name[64];
     uint64_t gpa = guest_slot_gpa(b, s);
@@ -38,7 +38,7 @@ static void virtio_node(struct dt_node *parent, const struct board *b, enum gues
 // Linux finds the virtIO console as hvc0; say so unless the user did.
 static char *guest_bootargs(const struct guest *g)
 {
-    if (g->console && !strstr(g->bootargs, "console="))
+    if (guest_has(g, CLASS_CONSOLE) && !strstr(g->bootargs, "console="))
         return xasprintf("console=hvc0%s%s", g->bootargs[0] ? " " : "", g->bootargs);
     return xstrdup(g->bootargs);
 }
@@ -67,21 +67,16 @@ static struct dt_node *guest_overlay(const struct system *sys, const struct gues
         dt_prop_u64s(chosen, "linux,initrd-start", &start, 1);
         dt_prop_u64s(chosen, "linux,initrd-end", &end, 1);
     }
-    if (g->console) {
+    if (guest_has(g, CLASS_CONSOLE)) {
         snprintf(name, sizeof(name), "/virtio_mmio@%llx",
-                 (unsigned long long)guest_slot_gpa(b, SLOT_CONSOLE));
+                 (unsigned long long)guest_slot_gpa(b, CLASS_CONSOLE));
         dt_prop_string(chosen, "stdout-path", name);
     }
     dt_prop_string(chosen, "sysgen,guest", g->name);
 
-    if (g->console)
-        virtio_node(ov, b, SLOT_CONSOLE);
-    if (g->block)
-        virtio_node(ov, b, SLOT_BLOCK);
-    if (g->net)
-        virtio_node(ov, b, SLOT_NET);
-    if (g->vsock)
-        virtio_node(ov, b, SLOT_VSOCK);
+    for (int c = 0; c < CLASS_COUNT; c++)
+        if (guest_has(g, (enum device_class_id)c))
+            virtio_node(ov, b, (enum device_class_id)c);
     return root;
 }
 

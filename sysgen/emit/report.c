@@ -2,6 +2,7 @@
 // memory-map.txt (for people) and manifest.json (for programs): everything
 // layout decided, in the order layout decided it.
 #include "emit/emit.h"
+#include "classes/class.h"
 #include "layout/layout.h"
 #include "base/units.h"
 
@@ -20,8 +21,6 @@ static void range(struct strbuf *sb, uint64_t start, uint64_t size, const char *
     sb_printf(sb, "  0x%010llx-0x%010llx %10s  %s\n", (unsigned long long)start,
               (unsigned long long)(start + size - 1), format_size(size, s), what);
 }
-
-static const char *device_names[] = {"console", "block", "net", "vsock"};
 
 void emit_memory_map(const struct system *sys, struct strbuf *sb)
 {
@@ -72,16 +71,15 @@ void emit_memory_map(const struct system *sys, struct strbuf *sb)
         if (g->initrd_size)
             range(sb, g->initrd_gpa, g->initrd_size, "initrd");
         range(sb, g->dtb_gpa, 2 * MiB, "device tree");
-        bool has[4] = {g->console, g->block, g->net, g->vsock};
-        for (int d = 0; d < 4; d++)
-            if (has[d]) {
-                snprintf(buf, sizeof(buf), "virtio-mmio %s, irq %u", device_names[d],
-                         guest_slot_irq(b, (enum guest_slot)d));
-                range(sb, guest_slot_gpa(b, (enum guest_slot)d), 0x200, buf);
+        for (int d = 0; d < CLASS_COUNT; d++)
+            if (guest_has(g, device_classes[d]->id)) {
+                snprintf(buf, sizeof(buf), "virtio-mmio %s, irq %u", device_classes[d]->key,
+                         guest_slot_irq(b, device_classes[d]->id));
+                range(sb, guest_slot_gpa(b, device_classes[d]->id), 0x200, buf);
             }
-        if (g->net)
+        if (guest_has(g, CLASS_NET))
             sb_printf(sb, "  MAC %s%s\n", mac_text(g->mac, buf), g->mac_given ? "" : " (derived)");
-        if (g->vsock)
+        if (guest_has(g, CLASS_VSOCK))
             sb_printf(sb, "  CID %u%s\n", g->cid, g->cid_given ? "" : " (assigned)");
         if (g->part)
             sb_printf(sb, "  disk: partition %d '%s' at %s, %s\n", g->part->index, g->part->name,
@@ -170,23 +168,24 @@ static void json_guest(const struct system *sys, const struct guest *g, struct s
     json_hex(sb, g->dtb_gpa);
     KEY("devices");
     sb_puts(sb, "[");
-    bool has[4] = {g->console, g->block, g->net, g->vsock}, firstdev = true;
-    for (int d = 0; d < 4; d++) {
-        if (!has[d])
+    bool firstdev = true;
+    for (int d = 0; d < CLASS_COUNT; d++) {
+        const struct device_class *c = device_classes[d];
+        if (!guest_has(g, c->id))
             continue;
-        sb_printf(sb, "%s{\"type\": \"%s\", \"gpa\": ", firstdev ? "" : ", ", device_names[d]);
-        json_hex(sb, guest_slot_gpa(sys->board, (enum guest_slot)d));
-        sb_printf(sb, ", \"irq\": %u}", guest_slot_irq(sys->board, (enum guest_slot)d));
+        sb_printf(sb, "%s{\"type\": \"%s\", \"gpa\": ", firstdev ? "" : ", ", c->key);
+        json_hex(sb, guest_slot_gpa(sys->board, c->id));
+        sb_printf(sb, ", \"irq\": %u}", guest_slot_irq(sys->board, c->id));
         firstdev = false;
     }
     sb_puts(sb, "]");
-    if (g->net) {
+    if (guest_has(g, CLASS_NET)) {
         KEY("mac");
         json_str(sb, mac_text(g->mac, (char[18]){0}));
         KEY("mac_derived");
         sb_puts(sb, g->mac_given ? "false" : "true");
     }
-    if (g->vsock) {
+    if (guest_has(g, CLASS_VSOCK)) {
         KEY("cid");
         sb_printf(sb, "%u", g->cid);
     }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysgen/config.h>
 
 const char *pos_text(struct pos p, char buf[256])
 {
@@ -99,7 +100,7 @@ static void emit_pd(const struct system *sys, const struct pd *pd, struct strbuf
         emit_map(&pd->maps[i], "        ", sb);
     for (size_t i = 0; i < pd->nirqs; i++)
         sb_printf(sb, "        <irq irq=\"%u\" id=\"%u\" />\n", pd->irqs[i].irq, pd->irqs[i].id);
-    if (pd->role == ROLE_VMM) {
+    if (pd->kind == SYSGEN_KIND_VMM) {
         const struct guest *g = pd->guest;
         sb_printf(sb, "        <virtual_machine name=\"%s\">\n", g->name);
         sb_puts(sb, "            <vcpu id=\"0\" />\n");

@@ -1,60 +1,38 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The data model every pass shares: the board, the system the YAML
-// describes (filled by check), and what layout decides (filled by layout).
-// Positions point back at the YAML so every later error can name its line.
+// The data model the compiler's passes share: the system the YAML
+// describes (filled by front/read.c), partition starts and everything else
+// layout decides (filled by layout/).  Positions point back at the YAML so
+// every later error can name its line.
 #ifndef SYSGEN_MODEL_H
 #define SYSGEN_MODEL_H
 
 #include "base/diag.h"
+#include "base/units.h"
+#include "board/board.h"
 #include "front/tree.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define KiB (1024ull)
-#define MiB (1024ull * KiB)
-#define GiB (1024ull * MiB)
+// ---- system (the YAML, typed by front/read.c) -----------------------------
 
-// ---- board (boards/<name>/board.yaml) ------------------------------------
+// The device classes a guest can have, in the order of their virtio-mmio
+// slots; classes/ describes each one.
+enum device_class_id { CLASS_CONSOLE, CLASS_BLOCK, CLASS_NET, CLASS_VSOCK, CLASS_COUNT };
 
-// A device the runtime drives natively (UART, disk controller, NIC).
-struct board_device {
+// One of a guest's devices, as the YAML wrote it (console: {...}).
+struct guest_device {
     bool present;
-    char *driver;      // names the driver component: serial_<driver>.elf, ...
-    char *qemu_device; // how --run-qemu attaches it (QEMU boards only)
-    uint64_t base, size;
-    uint32_t irq; // GIC INTID
+    struct pos pos;
 };
-
-struct board {
-    char *name;
-    char *dir;  // where board.yaml lives: relative files resolve here
-    char *file; // board.yaml itself (diagnostics point into it)
-    uint64_t ram_base, ram_size;
-    uint64_t runtime_size; // RAM kept for kernel, loader and the image in transit
-    uint32_t gic_version;
-    uint64_t gicd_base, gicr_base;
-    struct board_device uart, block, net;
-    uint64_t disk_first_offset; // where the first partition may start
-    // What every guest of this board sees.
-    uint64_t guest_ram_base;
-    uint64_t guest_virtio_base, guest_virtio_stride;
-    uint32_t guest_virtio_count, guest_virtio_first_irq;
-    char *guest_base_dts; // path
-    // How --run-qemu starts it (empty for real hardware).
-    char *qemu_machine, *qemu_cpu;
-    uint64_t qemu_memory;
-};
-
-// ---- system (the YAML, typed by check) ------------------------------------
 
 struct partition {
     char *name;
     struct pos pos, size_pos, start_pos;
     uint64_t size;
     bool start_given;
-    uint64_t start; // bytes from the disk start; layout fills it when not given
+    uint64_t start; // bytes from the disk start; place_partitions() fills it when not given
     char *label;    // FAT volume label (upper case, at most 11 characters)
     char **files;   // host files to copy into the root directory
     struct pos *file_pos;
@@ -85,8 +63,8 @@ struct guest {
     struct pos base_dts_pos;
     void *base_dtb; // the base tree, compiled by check
     size_t base_dtb_size;
-    bool console, block, net, vsock;
-    struct pos console_pos, block_pos, net_pos, vsock_pos;
+    struct guest_device dev[CLASS_COUNT];
+    // class keys: block's partition, net's MAC, vsock's CID
     char *partition;
     struct pos partition_pos;
     bool mac_given;
@@ -124,23 +102,10 @@ struct pd_irq {
     uint32_t irq, id;
 };
 
-enum pd_role {
-    ROLE_SERIAL_DRIVER,
-    ROLE_SERIAL_VIRT_TX,
-    ROLE_SERIAL_VIRT_RX,
-    ROLE_BLK_DRIVER,
-    ROLE_BLK_VIRT,
-    ROLE_NET_DRIVER,
-    ROLE_NET_VIRT_RX,
-    ROLE_NET_VIRT_TX,
-    ROLE_NET_COPY,
-    ROLE_VMM,
-};
-
 struct pd {
     char *name;
-    char *program_image;
-    enum pd_role role;
+    char *program_image; // the component ELF it runs
+    uint16_t kind;       // SYSGEN_KIND_*: which component, which config struct
     uint32_t priority;
     struct pos pos;
     struct mapping *maps;
@@ -149,9 +114,8 @@ struct pd {
     size_t nirqs;
     uint32_t next_id;    // next free channel/irq id in this PD
     uint64_t next_vaddr; // next free virtual address for a mapping
-    struct guest *guest; // VMM and copier: the guest served
-    // VMM only: the virtual machine it runs
-    struct memory_region *guest_ram;
+    struct guest *guest;               // VMM and per-guest PDs: the guest served
+    struct memory_region *guest_ram; // VMM only: the RAM of the VM it runs
     void *config; // the sysgen_*_config bytes for this PD
     size_t config_size;
 };
@@ -196,5 +160,16 @@ struct sysgen_paths {
     const char *guest_dir; // build/guest: the default kernel and initrd
 };
 extern struct sysgen_paths sysgen_paths;
+
+static inline bool guest_has(const struct guest *g, enum device_class_id c)
+{
+    return g->dev[c].present;
+}
+
+// A path written in the YAML, as the host sees it: relative paths are
+// relative to the YAML file.  Caller frees.
+char *system_path(const struct system *sys, const char *p);
+// Frees the system, its board, its tree and its layout.
+void system_free(struct system *sys);
 
 #endif

@@ -5,6 +5,7 @@
 // Built with libFuzzer by `make fuzz`; tests/suites/29-fuzz-replay.sh runs
 // the saved corpus through the same function under ASan+UBSan.
 #include "check/check.h"
+#include "front/read.h"
 #include "emit/config_desc.h"
 #include "base/diag.h"
 #include "emit/emit.h"
@@ -23,7 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sysgen_paths.guest_dir = SYSGEN_DATA_DIR "/tests/fixtures/guest";
     struct node *tree = load_yaml_string("fuzz.yaml", (const char *)data, size);
     if (tree) {
-        struct system *sys = check_system("fuzz.yaml", tree);
+        struct system *sys = read_system("fuzz.yaml", tree);
+        place_partitions(sys);
+        check_system(sys);
         if (diag_error_count() == 0 && layout_system(sys)) {
             struct strbuf sb;
             sb_init(&sb);
@@ -32,7 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             emit_manifest(sys, &sb);
             sb_free(&sb);
         }
-        layout_free(&sys->layout);
         system_free(sys);
     }
     diag_peek();

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sysgen/config.h>
 
-#include "board/board.h"
+#include "board/board_link.h"
 #include "base/output.h"
 #include "base/strbuf.h"
 

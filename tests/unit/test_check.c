@@ -14,7 +14,7 @@ static void minimal_system_is_valid(void **state)
     assert_int_equal(s->nguests, 1);
     assert_string_equal(s->guests[0].kernel, "default");
     assert_int_equal(s->guests[0].memory, 64ull << 20);
-    assert_false(s->guests[0].console);
+    assert_false(guest_has(&s->guests[0], CLASS_CONSOLE));
     free_system(s);
 }
 

@@ -57,7 +57,7 @@ static void derived_mac_is_local_unicast_and_stable(void **state)
     // another system name, another MAC
     diag_reset();
     struct node *t = load_yaml_string("other.yaml", two, strlen(two));
-    s = check_system("other.yaml", t);
+    s = check_tree("other.yaml", t);
     assert_true(layout_system(s));
     assert_memory_not_equal(first, s->guests[0].mac, 6);
     free_system(s);

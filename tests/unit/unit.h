@@ -13,11 +13,22 @@
 #include <cmocka.h>
 
 #include "check/check.h"
+#include "classes/class.h"
+#include "front/read.h"
 #include "base/diag.h"
 #include "layout/layout.h"
 #include "front/tree.h"
 
-// Load and check `yaml` (named "t.yaml"); the caller frees with system_free.
+// Read, place partitions and check, as sysgen does before layout.
+static inline struct system *check_tree(const char *name, struct node *t)
+{
+    struct system *s = read_system(name, t);
+    place_partitions(s);
+    check_system(s);
+    return s;
+}
+
+// Load and check `yaml` (named "t.yaml"); the caller frees with free_system.
 static inline struct system *check_text(const char *yaml)
 {
     diag_reset();
@@ -26,14 +37,11 @@ static inline struct system *check_text(const char *yaml)
     struct node *t = load_yaml_string("t.yaml", yaml, strlen(yaml));
     if (!t)
         return NULL;
-    return check_system("t.yaml", t);
+    return check_tree("t.yaml", t);
 }
 
 static inline void free_system(struct system *s)
 {
-    if (!s)
-        return;
-    layout_free(&s->layout);
     system_free(s);
 }
 
