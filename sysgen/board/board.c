@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
+// Reading boards/<name>/board.yaml with the front end's loader and typed
+// getters (so a board file's errors read like a system file's), then the
+// checks the runtime relies on.
 #include "board/board.h"
 #include "front/shape.h"
 #include "base/strbuf.h"
@@ -73,37 +76,29 @@ static bool board_name_ok(const char *s)
     return *s != '\0';
 }
 
-struct board *board_load(const char *data_dir, const char *name, struct pos where)
+// The board file's name if `name` is a known board, else NULL after
+// reporting it at `where` with the boards there are.
+static char *board_file(const char *data_dir, const char *name, struct pos where)
 {
-    char *dir = xasprintf("%s/boards/%s", data_dir, name);
-    char *path = xasprintf("%s/board.yaml", dir);
+    char *path = xasprintf("%s/boards/%s/board.yaml", data_dir, name);
     struct stat st;
-    if (!board_name_ok(name) || stat(path, &st) != 0) {
-        char *all = xasprintf("%s/boards", data_dir);
-        struct strbuf sb;
-        sb_init(&sb);
-        list_known_boards(all, &sb);
-        error_at(where, "unknown board '%s' (known boards: %s)", name, sb.data);
-        sb_free(&sb);
-        free(all);
-        free(dir);
-        free(path);
-        return NULL;
-    }
-    int errors_before = diag_error_count();
-    struct node *root = load_yaml_file(path);
-    if (!root) {
-        free(dir);
-        free(path);
-        return NULL;
-    }
-    struct board *b = xcalloc(1, sizeof(*b));
-    b->dir = dir;
-    b->file = path;
-    const struct node *m, *v;
+    if (board_name_ok(name) && stat(path, &st) == 0)
+        return path;
+    char *all = xasprintf("%s/boards", data_dir);
+    struct strbuf sb;
+    sb_init(&sb);
+    list_known_boards(all, &sb);
+    error_at(where, "unknown board '%s' (known boards: %s)", name, sb.data);
+    sb_free(&sb);
+    free(all);
+    free(path);
+    return NULL;
+}
+
+static void read_ram_and_gic(const struct node *root, struct board *b)
+{
+    const struct node *m;
     uint64_t u;
-    rule_unknown_key(root, &board_spec);
-    get_string(root, &board_spec, "name", &b->name, NULL);
     if (get_map(root, &board_spec, "ram", &m)) {
         rule_unknown_key(m, &ram_spec);
         get_size(m, &ram_spec, "base", &b->ram_base, NULL);
@@ -117,40 +112,48 @@ struct board *board_load(const char *data_dir, const char *name, struct pos wher
         get_size(m, &gic_spec, "dist", &b->gicd_base, NULL);
         get_size(m, &gic_spec, "redist", &b->gicr_base, NULL);
     }
-    read_device(root, "uart", &b->uart);
-    if (map_get(root, "block"))
-        read_device(root, "block", &b->block);
-    if (map_get(root, "net"))
-        read_device(root, "net", &b->net);
-    if (get_map(root, &board_spec, "disk", &m)) {
-        rule_unknown_key(m, &bdisk_spec);
-        get_size(m, &bdisk_spec, "first_partition", &b->disk_first_offset, NULL);
+}
+
+// What every guest of the board sees: RAM base, virtio-mmio window, base tree.
+static void read_guest(const struct node *root, struct board *b)
+{
+    const struct node *m, *v;
+    uint64_t u;
+    char *dts = NULL;
+    if (!get_map(root, &board_spec, "guest", &m))
+        return;
+    rule_unknown_key(m, &bguest_spec);
+    get_size(m, &bguest_spec, "ram_base", &b->guest_ram_base, NULL);
+    if (get_string(m, &bguest_spec, "base_dts", &dts, NULL)) {
+        b->guest_base_dts = xasprintf("%s/%s", b->dir, dts);
+        free(dts);
     }
-    if (get_map(root, &board_spec, "guest", &m)) {
-        char *dts = NULL;
-        rule_unknown_key(m, &bguest_spec);
-        get_size(m, &bguest_spec, "ram_base", &b->guest_ram_base, NULL);
-        if (get_string(m, &bguest_spec, "base_dts", &dts, NULL)) {
-            b->guest_base_dts = xasprintf("%s/%s", dir, dts);
-            free(dts);
-        }
-        if (get_map(m, &bguest_spec, "virtio_mmio", &v)) {
-            rule_unknown_key(v, &virtio_spec);
-            get_size(v, &virtio_spec, "base", &b->guest_virtio_base, NULL);
-            get_size(v, &virtio_spec, "stride", &b->guest_virtio_stride, NULL);
-            if (get_uint(v, &virtio_spec, "count", &u, NULL))
-                b->guest_virtio_count = (uint32_t)u;
-            if (get_uint(v, &virtio_spec, "first_irq", &u, NULL))
-                b->guest_virtio_first_irq = (uint32_t)u;
-        }
-    }
-    if (map_get(root, "qemu") && get_map(root, &board_spec, "qemu", &m)) {
-        rule_unknown_key(m, &qemu_spec);
-        get_string(m, &qemu_spec, "machine", &b->qemu_machine, NULL);
-        get_string(m, &qemu_spec, "cpu", &b->qemu_cpu, NULL);
-        get_size(m, &qemu_spec, "memory", &b->qemu_memory, NULL);
-    }
-    struct pos bp = {path, 1, 1};
+    if (!get_map(m, &bguest_spec, "virtio_mmio", &v))
+        return;
+    rule_unknown_key(v, &virtio_spec);
+    get_size(v, &virtio_spec, "base", &b->guest_virtio_base, NULL);
+    get_size(v, &virtio_spec, "stride", &b->guest_virtio_stride, NULL);
+    if (get_uint(v, &virtio_spec, "count", &u, NULL))
+        b->guest_virtio_count = (uint32_t)u;
+    if (get_uint(v, &virtio_spec, "first_irq", &u, NULL))
+        b->guest_virtio_first_irq = (uint32_t)u;
+}
+
+static void read_qemu(const struct node *root, struct board *b)
+{
+    const struct node *m;
+    if (!map_get(root, "qemu") || !get_map(root, &board_spec, "qemu", &m))
+        return;
+    rule_unknown_key(m, &qemu_spec);
+    get_string(m, &qemu_spec, "machine", &b->qemu_machine, NULL);
+    get_string(m, &qemu_spec, "cpu", &b->qemu_cpu, NULL);
+    get_size(m, &qemu_spec, "memory", &b->qemu_memory, NULL);
+}
+
+// What the runtime and the passes rely on, beyond each key's shape.
+static void check_board(const struct board *b, const char *name)
+{
+    struct pos bp = {b->file, 1, 1};
     if (b->name && strcmp(b->name, name) != 0)
         error_at(bp, "board file says name '%s', but it is in the folder of '%s'", b->name, name);
     if (b->gic_version != 3)
@@ -159,6 +162,38 @@ struct board *board_load(const char *data_dir, const char *name, struct pos wher
         error_at(bp, "runtime_size leaves no RAM for the system");
     if (b->guest_virtio_count < 4 || b->guest_virtio_stride < 0x200)
         error_at(bp, "guest virtio_mmio needs at least 4 slots of at least 0x200 bytes");
+}
+
+struct board *board_load(const char *data_dir, const char *name, struct pos where)
+{
+    char *path = board_file(data_dir, name, where);
+    if (!path)
+        return NULL;
+    int errors_before = diag_error_count();
+    struct node *root = load_yaml_file(path);
+    if (!root) {
+        free(path);
+        return NULL;
+    }
+    struct board *b = xcalloc(1, sizeof(*b));
+    b->dir = xasprintf("%s/boards/%s", data_dir, name);
+    b->file = path;
+    rule_unknown_key(root, &board_spec);
+    get_string(root, &board_spec, "name", &b->name, NULL);
+    read_ram_and_gic(root, b);
+    read_device(root, "uart", &b->uart);
+    if (map_get(root, "block"))
+        read_device(root, "block", &b->block);
+    if (map_get(root, "net"))
+        read_device(root, "net", &b->net);
+    const struct node *m;
+    if (get_map(root, &board_spec, "disk", &m)) {
+        rule_unknown_key(m, &bdisk_spec);
+        get_size(m, &bdisk_spec, "first_partition", &b->disk_first_offset, NULL);
+    }
+    read_guest(root, b);
+    read_qemu(root, b);
+    check_board(b, name);
     tree_free(root);
     if (diag_error_count() != errors_before) {
         board_free(b);
