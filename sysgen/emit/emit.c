@@ -2,6 +2,7 @@
 // Pass 4, emit: every artefact, into the staging output.
 #include "emit/emit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 long long build_epoch(void)
@@ -32,4 +33,10 @@ bool emit_all(struct system *sys, struct output *out)
            write_text(out, "generated/memory-map.txt", sys, emit_memory_map) &&
            write_text(out, "generated/manifest.json", sys, emit_manifest) &&
            emit_configs(sys, out) && emit_guest_trees(sys, out) && emit_disk(sys, out);
+}
+
+const char *mac_text(const uint8_t m[6], char buf[18])
+{
+    snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    return buf;
 }

@@ -22,5 +22,7 @@ bool emit_disk(const struct system *sys, struct output *out);
 const char *pos_text(struct pos p, char buf[256]);
 // The run's timestamp: SOURCE_DATE_EPOCH, or a fixed 1980-01-01.
 long long build_epoch(void);
+// "52:54:00:12:34:56"
+const char *mac_text(const uint8_t m[6], char buf[18]);
 
 #endif
