@@ -59,6 +59,7 @@ $(SYSGEN): $(BUILD)/obj/sysgen/main.o $(BUILD)/lib/libsysgen.a
 -include drivers/net/net.mk
 -include tests/unit/unit.mk
 -include tests/fuzz/fuzz.mk
+-include tests/imx/imx.mk
 
 # `make deps` installs what building and testing need (Debian 12, as root).
 deps:

@@ -7,7 +7,7 @@ PKGS="make gcc pkg-config libc6-dev libyaml-dev libfdt-dev libelf-dev libxml2-de
       libcmocka-dev device-tree-compiler dosfstools mtools libxml2-utils
       python3 python3-jsonschema python3-pexpect python3-yaml cpio kmod
       gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-      qemu-system-arm u-boot-qemu ca-certificates"
+      qemu-system-arm u-boot-qemu ca-certificates gcc-arm-none-eabi"
 missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
