@@ -8,7 +8,7 @@ SAN        ?=
 HOST_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g \
               -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wvla -Iinclude -Iruntime/include -Isysgen $(SAN)
-HOST_LIBS   = -lyaml -lfdt -lelf -lxml2
+HOST_LIBS   = -lyaml -lfdt -lelf -lxml2 -lcrypto
 HOST_CFLAGS += $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 
 SYSGEN_SRCS := $(sort $(wildcard sysgen/*/*.c))

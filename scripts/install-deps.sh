@@ -3,11 +3,12 @@
 # Installs every Debian package that building and testing sysgen needs.
 # Why each is here: docs/dependencies.md.
 set -eu
-PKGS="make gcc pkg-config libc6-dev libyaml-dev libfdt-dev libelf-dev libxml2-dev
+PKGS="make gcc pkg-config libc6-dev libyaml-dev libfdt-dev libelf-dev libxml2-dev libssl-dev
       libcmocka-dev device-tree-compiler dosfstools mtools libxml2-utils
       python3 python3-jsonschema python3-pexpect python3-yaml cpio kmod
       gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-      qemu-system-arm u-boot-qemu ca-certificates gcc-arm-none-eabi"
+      qemu-system-arm u-boot-qemu ca-certificates gcc-arm-none-eabi
+      u-boot-tools"
 missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

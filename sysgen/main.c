@@ -2,6 +2,7 @@
 // sysgen: compile a YAML system description into an SDF, per-PD configs,
 // guest device trees, a disk image and (with the runtime) a boot image.
 // This file is only the command line; each pass lives in its own file.
+#include "card/card.h"
 #include "check/check.h"
 #include "classes/class.h"
 #include "front/read.h"
@@ -41,6 +42,9 @@ static void usage(FILE *f)
           "  OUT/generated/memory-map.txt        physical and guest memory maps\n"
           "  OUT/generated/manifest.json         everything layout decided\n"
           "  OUT/disk.img                        MBR disk with FAT partitions\n"
+          "  OUT/sdcard.img                      instead, for a board that boots from its\n"
+          "                                      disk (or with --sdcard): partition 1 holds\n"
+          "                                      loader.img and U-Boot's boot files\n"
           "  OUT/loader.img                      the bootable image (once every component\n"
           "                                      the system needs is built)\n"
           "\n"
@@ -51,7 +55,13 @@ static void usage(FILE *f)
           "                       terminal, Ctrl-A x quits); QEMU's exit status is ours\n"
           "  --qemu-command       build, then print the QEMU command --run-qemu would run\n"
           "  --no-image           stop after the generated files and disk.img\n"
-
+          "  --sdcard DEV         build the boot card, then write it to DEV (a block\n"
+          "                       device or a file): only its data blocks, never the\n"
+          "                       bootloader's area, read back and compared\n"
+          "  --yes                with --sdcard: do not ask before writing\n"
+          "  --force              with --sdcard: write a device that is not removable\n"
+          "  --bootloader FILE    with --sdcard: also write FILE (U-Boot's flash.bin)\n"
+          "                       where the board's boot ROM reads it\n"
           "  --guest-dir DIR      where 'kernel: default' and 'initrd: default' are\n"
           "                       (default: build/guest of the sysgen tree)\n"
           "  --sdf FILE           link a hand-written SDF into OUT/loader.img\n"
@@ -85,6 +95,8 @@ static void yaml_reference(void)
 struct options {
     const char *input, *out_dir, *sdf, *components, *dump_pd;
     bool check_only, run, print_run, no_image;
+    const char *sdcard, *bootloader; // --sdcard DEV, --bootloader FILE
+    bool yes, force;
 };
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -100,6 +112,10 @@ static int parse_args(int argc, char **argv, struct options *o)
         OPT_RUN,
         OPT_NO_IMAGE,
         OPT_QEMU_COMMAND,
+        OPT_SDCARD,
+        OPT_YES,
+        OPT_FORCE,
+        OPT_BOOTLOADER,
     };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -107,6 +123,10 @@ static int parse_args(int argc, char **argv, struct options *o)
         {"run-qemu", no_argument, NULL, OPT_RUN},
         {"no-image", no_argument, NULL, OPT_NO_IMAGE},
         {"qemu-command", no_argument, NULL, OPT_QEMU_COMMAND},
+        {"sdcard", required_argument, NULL, OPT_SDCARD},
+        {"yes", no_argument, NULL, OPT_YES},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"bootloader", required_argument, NULL, OPT_BOOTLOADER},
         {"guest-dir", required_argument, NULL, OPT_GUEST_DIR},
         {"sdf", required_argument, NULL, OPT_SDF},
         {"components", required_argument, NULL, OPT_COMPONENTS},
@@ -133,6 +153,18 @@ static int parse_args(int argc, char **argv, struct options *o)
             break;
         case OPT_QEMU_COMMAND:
             o->run = o->print_run = true;
+            break;
+        case OPT_SDCARD:
+            o->sdcard = optarg;
+            break;
+        case OPT_YES:
+            o->yes = true;
+            break;
+        case OPT_FORCE:
+            o->force = true;
+            break;
+        case OPT_BOOTLOADER:
+            o->bootloader = optarg;
             break;
         case OPT_GUEST_DIR:
             sysgen_paths.guest_dir = optarg;
@@ -163,6 +195,16 @@ static int parse_args(int argc, char **argv, struct options *o)
     if (o->run && (o->check_only || o->no_image || o->dump_pd)) {
         fputs("sysgen: --run-qemu needs an image: not with --check, --no-image or --dump-config\n",
               stderr);
+        return EXIT_USAGE;
+    }
+    if (o->sdcard && (o->run || o->check_only || o->no_image || o->dump_pd || o->sdf)) {
+        fputs("sysgen: --sdcard builds and writes a card: not with --run-qemu, --check, "
+              "--no-image, --dump-config or --sdf\n",
+              stderr);
+        return EXIT_USAGE;
+    }
+    if (!o->sdcard && (o->yes || o->force || o->bootloader)) {
+        fputs("sysgen: --yes, --force and --bootloader go with --sdcard\n", stderr);
         return EXIT_USAGE;
     }
     if (o->sdf) {
@@ -219,10 +261,13 @@ static char *missing_components(const struct system *sys, const char *components
     return NULL;
 }
 
-// The YAML path: the generated SDF plus each PD's config.
-static int link_image(const struct system *sys, struct output *out, const char *components)
+// The YAML path: the generated SDF plus each PD's config.  *linked says
+// whether loader.img was written (not when components are missing).
+static int link_image(const struct system *sys, struct output *out, const char *components,
+                      bool *linked)
 {
     char *missing = missing_components(sys, components);
+    *linked = false;
     if (missing) {
         plain_warning("no loader.img: components not built yet: %s (in %s)", missing, components);
         free(missing);
@@ -239,13 +284,15 @@ static int link_image(const struct system *sys, struct output *out, const char *
                            NULL);
     free(sdf);
     free(configs);
+    *linked = rc == 0;
     return rc;
 }
 
-static int run_built(const struct board *b, const char *dir, bool disk, bool nic, bool print)
+static int run_built(const struct board *b, const char *dir, const char *disk, bool nic,
+                     bool print)
 {
     char *image = xasprintf("%s/loader.img", dir);
-    char *disk_img = disk ? xasprintf("%s/disk.img", dir) : NULL;
+    char *disk_img = disk ? xasprintf("%s/%s", dir, disk) : NULL;
     int rc = EXIT_USAGE;
     if (access(image, R_OK) != 0)
         fatal_error("nothing to run: %s was not built (see the warning above)", image);
@@ -258,8 +305,49 @@ static int run_built(const struct board *b, const char *dir, bool disk, bool nic
     return rc;
 }
 
-// load -> read -> check -> layout -> emit -> link [-> run].  Errors of a pass stop
-// the next one.
+// Passes 4 and 5 into OUT, all or nothing: emit, link, and on a boot card
+// loader.img into its boot partition.
+static int build(struct system *sys, const struct options *o, const char *dir)
+{
+    struct output out = {0};
+    char real[PATH_MAX];
+    bool linked = false;
+    int rc = 0;
+    if (!make_dirs(dir) || !realpath(dir, real) || !out_begin(&out, dir))
+        rc = EXIT_USAGE;
+    if (rc == 0) {
+        sys->sdf_dir = xasprintf("%s/generated", real);
+        if (!emit_all(sys, &out))
+            rc = EXIT_USAGE;
+    }
+    if (rc == 0 && !o->no_image)
+        rc = link_image(sys, &out, o->components, &linked);
+    if (rc == 0 && linked)
+        rc = disk_add_loader(sys, &out);
+    if (rc == 0 && o->sdcard && !linked) {
+        fatal_error("--sdcard: nothing to boot, loader.img was not built");
+        rc = EXIT_USAGE;
+    }
+    if (rc == 0 && !out_commit(&out))
+        rc = EXIT_USAGE;
+    out_abort(&out);
+    return rc;
+}
+
+// --sdcard DEV: OUT's card image onto DEV.
+static int write_card(const struct system *sys, const struct options *o, const char *dir)
+{
+    const struct board *b = sys->board;
+    char *image = xasprintf("%s/%s", dir, disk_image_name(sys));
+    int rc = card_write(&(struct card_request){image, o->sdcard, sys->disk.parts[0].start,
+                                               o->bootloader, b->bootloader_at, b->bootloader_end,
+                                               o->yes, o->force});
+    free(image);
+    return rc;
+}
+
+// load -> read -> check -> layout -> emit -> link [-> run | card].  Errors of
+// a pass stop the next one.
 static int compile(const struct options *o)
 {
     struct node *tree = load_yaml_file(o->input);
@@ -267,7 +355,7 @@ static int compile(const struct options *o)
         diag_flush(stderr);
         return EXIT_INVALID;
     }
-    struct system *sys = read_system(o->input, tree);
+    struct system *sys = read_system(o->input, tree, o->sdcard != NULL);
     place_partitions(sys); // layout's first decision: check's disk rules need it
     check_system(sys);
     int rc = 0;
@@ -283,26 +371,15 @@ static int compile(const struct options *o)
         rc = dump_config(sys, o->dump_pd);
     } else if (!o->check_only) {
         dir = o->out_dir ? xstrdup(o->out_dir) : xasprintf("build/%s", sys->name);
-        struct output out = {0};
-        char real[PATH_MAX];
-        if (!make_dirs(dir) || !realpath(dir, real) || !out_begin(&out, dir))
-            rc = EXIT_USAGE;
-        if (rc == 0) {
-            sys->sdf_dir = xasprintf("%s/generated", real);
-            if (!emit_all(sys, &out))
-                rc = EXIT_USAGE;
-        }
-        if (rc == 0 && !o->no_image)
-            rc = link_image(sys, &out, o->components);
-        if (rc == 0 && !out_commit(&out))
-            rc = EXIT_USAGE;
-        out_abort(&out);
+        rc = build(sys, o, dir);
     }
     diag_flush(stderr);
+    if (rc == 0 && diag_error_count() == 0 && o->sdcard)
+        rc = write_card(sys, o, dir);
     if (rc == 0 && diag_error_count() == 0 && o->run) {
         // Attach the disk and NIC only when a driver PD owns them.
-        rc = run_built(sys->board, dir, system_uses(sys, CLASS_BLOCK), system_uses(sys, CLASS_NET),
-                       o->print_run);
+        const char *disk = system_uses(sys, CLASS_BLOCK) ? disk_image_name(sys) : NULL;
+        rc = run_built(sys->board, dir, disk, system_uses(sys, CLASS_NET), o->print_run);
     }
     free(dir);
     system_free(sys);
@@ -320,7 +397,7 @@ static int link_sdf(const struct options *o)
                            &b);
     diag_flush(stderr);
     if (rc == 0 && o->run)
-        rc = run_built(b, out_dir, false, false, o->print_run);
+        rc = run_built(b, out_dir, NULL, false, o->print_run);
     board_free(b);
     return rc;
 }

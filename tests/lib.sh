@@ -5,6 +5,7 @@ SYSGEN=${SYSGEN:-build/bin/sysgen}
 PY=/usr/bin/python3
 ok()     { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }
+skip()   { echo "skip - $*"; }      # a check this machine cannot run: never counted as passed
 # check NAME CMD...: run CMD; ok if it exits 0, else not ok with its output.
 check() {
   local name=$1; shift

@@ -26,7 +26,9 @@ BOARD_SPEC(gic_spec, "gic", {"version", T_UINT, true, ""}, {"dist", T_SIZE, true
 BOARD_SPEC(device_spec, "device", {"driver", T_STRING, true, ""}, {"base", T_SIZE, true, ""},
            {"size", T_SIZE, true, ""}, {"irq", T_UINT, true, ""},
            {"qemu_device", T_STRING, false, ""}, );
-BOARD_SPEC(bdisk_spec, "disk", {"first_partition", T_SIZE, true, ""}, );
+BOARD_SPEC(bdisk_spec, "disk", {"first_partition", T_SIZE, true, ""}, {"card", T_MAP, false, ""}, );
+BOARD_SPEC(card_spec, "card", {"bootloader_at", T_SIZE, true, ""},
+           {"bootloader_end", T_SIZE, true, ""}, );
 BOARD_SPEC(bguest_spec, "guest", {"ram_base", T_SIZE, true, ""}, {"virtio_mmio", T_MAP, true, ""},
            {"base_dts", T_STRING, true, ""}, );
 BOARD_SPEC(virtio_spec, "virtio_mmio", {"base", T_SIZE, true, ""}, {"stride", T_SIZE, true, ""},
@@ -114,6 +116,23 @@ static void read_ram_and_gic(const struct node *root, struct board *b)
     }
 }
 
+// Where partitions may start, and whether the board boots from this disk
+// (a card: its first partition holds the boot files, and its bootloader
+// lives between the MBR and the first partition).
+static void read_disk(const struct node *root, struct board *b)
+{
+    const struct node *m, *card;
+    if (!get_map(root, &board_spec, "disk", &m))
+        return;
+    rule_unknown_key(m, &bdisk_spec);
+    get_size(m, &bdisk_spec, "first_partition", &b->disk_first_offset, NULL);
+    if (!map_get(m, "card") || !get_map(m, &bdisk_spec, "card", &card))
+        return;
+    rule_unknown_key(card, &card_spec);
+    b->card = get_size(card, &card_spec, "bootloader_at", &b->bootloader_at, NULL) &
+              get_size(card, &card_spec, "bootloader_end", &b->bootloader_end, NULL);
+}
+
 // What every guest of the board sees: RAM base, virtio-mmio window, base tree.
 static void read_guest(const struct node *root, struct board *b)
 {
@@ -160,6 +179,10 @@ static void check_board(const struct board *b, const char *name)
         error_at(bp, "gic version %u: the runtime drives GICv3 only", b->gic_version);
     if (b->runtime_size >= b->ram_size)
         error_at(bp, "runtime_size leaves no RAM for the system");
+    if (b->card && (b->bootloader_at < 512 || b->bootloader_end <= b->bootloader_at ||
+                    b->bootloader_end > b->disk_first_offset))
+        error_at(bp, "card: the bootloader's place must lie between the MBR and the first "
+                     "partition");
     if (b->guest_virtio_count < 4 || b->guest_virtio_stride < 0x200)
         error_at(bp, "guest virtio_mmio needs at least 4 slots of at least 0x200 bytes");
 }
@@ -186,11 +209,7 @@ struct board *board_load(const char *data_dir, const char *name, struct pos wher
         read_device(root, "block", &b->block);
     if (map_get(root, "net"))
         read_device(root, "net", &b->net);
-    const struct node *m;
-    if (get_map(root, &board_spec, "disk", &m)) {
-        rule_unknown_key(m, &bdisk_spec);
-        get_size(m, &bdisk_spec, "first_partition", &b->disk_first_offset, NULL);
-    }
+    read_disk(root, b);
     read_guest(root, b);
     read_qemu(root, b);
     check_board(b, name);

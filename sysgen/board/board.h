@@ -30,6 +30,12 @@ struct board {
     uint64_t gicd_base, gicr_base;
     struct board_device uart, block, net;
     uint64_t disk_first_offset; // where the first partition may start
+    // The board boots from its disk, a card: partition 1 is the boot
+    // partition, and the bootloader (U-Boot's flash.bin) sits at
+    // [bootloader_at, bootloader_end), which sysgen never writes unless
+    // asked to (--bootloader).
+    bool card;
+    uint64_t bootloader_at, bootloader_end;
     // What every guest of this board sees.
     uint64_t guest_ram_base;
     uint64_t guest_virtio_base, guest_virtio_stride;

@@ -58,17 +58,30 @@ static void rule_duplicate_partition(struct system *sys)
         for (size_t j = 0; j < i; j++)
             if (sys->disk.parts[i].name && sys->disk.parts[j].name &&
                 strcmp(sys->disk.parts[i].name, sys->disk.parts[j].name) == 0) {
-                error_at(sys->disk.parts[i].pos,
-                         "duplicate partition name '%s' (first used at line %d)",
-                         sys->disk.parts[i].name, sys->disk.parts[j].pos.line);
+                if (sys->disk.parts[j].boot)
+                    error_at(sys->disk.parts[i].pos,
+                             "partition name '%s' is the boot partition's on a boot card",
+                             sys->disk.parts[i].name);
+                else
+                    error_at(sys->disk.parts[i].pos,
+                             "duplicate partition name '%s' (first used at line %d)",
+                             sys->disk.parts[i].name, sys->disk.parts[j].pos.line);
                 break;
             }
 }
 
-// too-many-partitions: an MBR has four slots.
+// too-many-partitions: an MBR has four slots, and on a boot card the
+// boot partition takes the first.
 static void rule_too_many_partitions(struct system *sys)
 {
-    if (sys->disk.nparts > MBR_SLOTS)
+    if (sys->disk.nparts <= MBR_SLOTS)
+        return;
+    if (sys->disk.card)
+        error_at(sys->disk.parts[MBR_SLOTS].pos,
+                 "more than %d partitions on a boot card: an MBR disk has four primary slots, "
+                 "and the boot partition takes the first",
+                 MBR_SLOTS - 1);
+    else
         error_at(sys->disk.parts[MBR_SLOTS].pos,
                  "more than %d partitions: an MBR disk has four primary slots", MBR_SLOTS);
 }
@@ -117,8 +130,12 @@ static void rule_partitions_fit(struct system *sys)
             return;
         }
         if (p->start + p->size > d->size) {
-            error_at(p->size_pos, "partition '%s' ends at %s, past the end of the %s disk", p->name,
-                     format_size(p->start + p->size, a), format_size(d->size, b));
+            char c[32];
+            error_at(p->size_pos, "partition '%s' ends at %s, past the end of the %s disk%s%s%s",
+                     p->name, format_size(p->start + p->size, a), format_size(d->size, b),
+                     d->card ? " (a boot card: its boot partition takes " : "",
+                     d->card ? format_size(d->boot_size, c) : "",
+                     d->card ? "; make the disk larger or boot_size smaller)" : "");
             return;
         }
         next = p->start + p->size;

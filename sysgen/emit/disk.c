@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// OUT/disk.img: an MBR and one FAT file system per partition.
+// OUT/disk.img (OUT/sdcard.img for a boot card): an MBR and one FAT file
+// system per partition.  On a boot card, partition 1 is the boot partition
+// (marked active in the MBR): the boot files go in here, loader.img once
+// it is linked (disk_add_loader).
 //
 // mkfs.fat (--offset) formats each partition in place and mcopy (-i
 // img@@offset) copies the files in: both work on a plain file, need no
@@ -24,6 +27,9 @@
 #include <unistd.h>
 
 #define SECTOR 512
+// Room in the boot partition beyond loader.img: the FAT itself, the root
+// directory, boot.scr and uEnv.txt.
+#define BOOT_FILES_ROOM (1 * MiB)
 
 static uint32_t fnv1a32(const char *a, const char *b)
 {
@@ -54,6 +60,7 @@ static bool write_mbr(const struct system *sys, const char *path)
     for (size_t i = 0; i < sys->disk.nparts; i++) {
         const struct partition *p = &sys->disk.parts[i];
         uint8_t *e = mbr + 446 + 16 * i;
+        e[0] = p->boot ? 0x80 : 0x00; // active: where a bootloader looks first
         // CHS fields say "use LBA" (the maximum), as every modern tool writes.
         e[1] = 0xfe, e[2] = 0xff, e[3] = 0xff;
         e[4] = mbr_type(fat_bits(p->size));
@@ -133,11 +140,29 @@ static bool copy_file(const struct partition *p, const char *src, const char *im
     return ok;
 }
 
+const char *disk_image_name(const struct system *sys)
+{
+    return sys->disk.card ? "sdcard.img" : "disk.img";
+}
+
+// The boot partition's files: U-Boot's script and uEnv.txt (emit/boot.c).
+static bool copy_boot_files(const struct partition *p, const char *img, struct output *out)
+{
+    static const char *const files[] = {"generated/boot/boot.scr", "generated/boot/uEnv.txt"};
+    bool ok = true;
+    for (size_t i = 0; ok && i < sizeof(files) / sizeof(files[0]); i++) {
+        char *src = out_path(out, files[i]);
+        ok = src && copy_file(p, src, img, out);
+        free(src);
+    }
+    return ok;
+}
+
 bool emit_disk(const struct system *sys, struct output *out)
 {
     if (!sys->disk.present)
         return true;
-    char *img = out_path(out, "disk.img");
+    char *img = out_path(out, disk_image_name(sys));
     if (!img)
         return false;
     int fd = open(img, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -146,15 +171,14 @@ bool emit_disk(const struct system *sys, struct output *out)
         close(fd);
     if (!ok)
         fatal_error("cannot create %s: %s", img, strerror(errno));
-    char epoch[32];
-    snprintf(epoch, sizeof(epoch), "%lld", build_epoch());
-    setenv("SOURCE_DATE_EPOCH", epoch, 1);
     setenv("MTOOLS_SKIP_CHECK", "1", 1);
     for (size_t i = 0; ok && i < sys->disk.nparts; i++) {
         const struct partition *p = &sys->disk.parts[i];
         ok = format_partition(sys, p, img);
         for (size_t j = 0; ok && j < p->nfiles; j++)
             ok = copy_file(p, p->files[j], img, out);
+        if (ok && p->boot)
+            ok = copy_boot_files(p, img, out);
     }
     ok = ok && write_mbr(sys, img);
     char *files = xasprintf("%s/.files", out->stage);
@@ -162,4 +186,34 @@ bool emit_disk(const struct system *sys, struct output *out)
     free(files);
     free(img);
     return ok;
+}
+
+int disk_add_loader(const struct system *sys, struct output *out)
+{
+    if (!sys->disk.card)
+        return 0;
+    const struct partition *boot = &sys->disk.parts[0];
+    char *loader = out_path(out, "loader.img"), *img = out_path(out, disk_image_name(sys));
+    struct stat st;
+    char a[32], b[32];
+    int rc = 2;
+    if (!loader || !img || stat(loader, &st) != 0)
+        fatal_error("cannot read %s: %s", loader ? loader : "loader.img", strerror(errno));
+    else if ((uint64_t)st.st_size > boot_load_limit())
+        fatal_error("loader.img is %s, more than U-Boot can load from the card (%s)",
+                    format_size((uint64_t)st.st_size, a), format_size(boot_load_limit(), b));
+    else if ((uint64_t)st.st_size + BOOT_FILES_ROOM > boot->size) {
+        error_at(sys->disk.boot_size_pos,
+                 "loader.img (%s) does not fit the %s boot partition: set the disk's "
+                 "boot_size larger",
+                 format_size((uint64_t)st.st_size, a), format_size(boot->size, b));
+        rc = 1;
+    } else if (copy_file(boot, loader, img, out))
+        rc = 0;
+    char *files = xasprintf("%s/.files", out->stage);
+    remove_tree(files);
+    free(files);
+    free(loader);
+    free(img);
+    return rc;
 }

@@ -29,10 +29,15 @@ static bool write_text(struct output *out, const char *rel, const struct system 
 
 bool emit_all(struct system *sys, struct output *out)
 {
+    // Every tool that stamps a time (mkimage, mcopy) reads this.
+    char epoch[32];
+    snprintf(epoch, sizeof(epoch), "%lld", build_epoch());
+    setenv("SOURCE_DATE_EPOCH", epoch, 1);
     return write_text(out, "generated/system.sdf", sys, emit_sdf) &&
            write_text(out, "generated/memory-map.txt", sys, emit_memory_map) &&
            write_text(out, "generated/manifest.json", sys, emit_manifest) &&
-           emit_configs(sys, out) && emit_guest_trees(sys, out) && emit_disk(sys, out);
+           emit_configs(sys, out) && emit_guest_trees(sys, out) && emit_boot_files(sys, out) &&
+           emit_disk(sys, out);
 }
 
 const char *mac_text(const uint8_t m[6], char buf[18])

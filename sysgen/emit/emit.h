@@ -16,7 +16,15 @@ bool emit_configs(const struct system *sys, struct output *out);
 bool emit_guest_trees(const struct system *sys, struct output *out);
 void emit_memory_map(const struct system *sys, struct strbuf *sb);
 void emit_manifest(const struct system *sys, struct strbuf *sb);
+bool emit_boot_files(const struct system *sys, struct output *out);
 bool emit_disk(const struct system *sys, struct output *out);
+// OUT/disk.img, or OUT/sdcard.img for a boot card.
+const char *disk_image_name(const struct system *sys);
+// After the link: OUT/loader.img into a boot card's boot partition.
+// 0, 1 (it does not fit: reported at the YAML) or 2 (I/O, reported).
+int disk_add_loader(const struct system *sys, struct output *out);
+// The largest loader.img the boot files can start (emit/boot.c).
+uint64_t boot_load_limit(void);
 
 // "systems/two_guests.yaml:12:5": where a generated thing came from.
 const char *pos_text(struct pos p, char buf[256]);

@@ -194,7 +194,9 @@ void emit_manifest(const struct system *sys, struct strbuf *sb)
     sb_puts(sb, "]");
     if (sys->disk.present) {
         KEY("disk");
-        sb_puts(sb, "{\"size\": ");
+        sb_puts(sb, "{\"image\": ");
+        json_str(sb, disk_image_name(sys));
+        sb_printf(sb, ", \"boot_card\": %s, \"size\": ", sys->disk.card ? "true" : "false");
         json_hex(sb, sys->disk.size);
         sb_puts(sb, ", \"partitions\": [");
         for (size_t i = 0; i < sys->disk.nparts; i++) {
@@ -207,6 +209,8 @@ void emit_manifest(const struct system *sys, struct strbuf *sb)
             json_hex(sb, p->size);
             sb_puts(sb, ", \"label\": ");
             json_str(sb, p->label);
+            if (p->boot)
+                sb_puts(sb, ", \"boot\": true");
             sb_puts(sb, "}");
         }
         sb_puts(sb, "]}");

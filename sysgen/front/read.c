@@ -59,22 +59,54 @@ static void read_partition(struct system *sys, const struct node *n, struct part
     }
 }
 
+// Partition 1 of a boot card, which sysgen adds: FAT, label BOOT.
+static void add_boot_partition(struct disk *d)
+{
+    struct partition *p = &d->parts[0];
+    p->boot = true;
+    p->index = 1;
+    p->name = xstrdup(BOOT_PARTITION_NAME);
+    p->label = xstrdup("BOOT");
+    p->size = d->boot_size;
+    p->pos = p->size_pos = p->start_pos = d->boot_size_pos;
+}
+
 static void read_disk(struct system *sys, const struct node *n)
 {
     struct disk *d = &sys->disk;
-    const struct node *parts;
+    const struct node *parts = NULL;
     d->present = true;
-    d->pos = n->pos;
+    d->pos = d->boot_size_pos = n->pos;
     rule_unknown_key(n, &schema_disk);
     get_size(n, &schema_disk, "size", &d->size, &d->size_pos);
-    if (!get_list(n, &schema_disk, "partitions", &parts))
-        return;
-    d->parts = xcalloc(parts->count, sizeof(*d->parts));
-    d->nparts = parts->count;
-    for (size_t i = 0; i < parts->count; i++) {
+    d->boot_size = DEFAULT_BOOT_SIZE;
+    if (map_get(n, "boot_size"))
+        get_size(n, &schema_disk, "boot_size", &d->boot_size, &d->boot_size_pos);
+    size_t first = d->card ? 1 : 0, count = first;
+    if (get_list(n, &schema_disk, "partitions", &parts))
+        count += parts->count;
+    d->parts = xcalloc(count + 1, sizeof(*d->parts));
+    d->nparts = count;
+    if (d->card)
+        add_boot_partition(d);
+    for (size_t i = first; i < count; i++) {
         d->parts[i].index = (int)i + 1;
-        read_partition(sys, parts->items[i], &d->parts[i]);
+        read_partition(sys, parts->items[i - first], &d->parts[i]);
     }
+}
+
+// A boot card with no disk in the YAML: the card holds only the boot
+// partition.
+static void card_without_partitions(struct system *sys)
+{
+    struct disk *d = &sys->disk;
+    d->present = true;
+    d->pos = d->size_pos = d->boot_size_pos = sys->board_pos;
+    d->boot_size = DEFAULT_BOOT_SIZE;
+    d->size = align_up(sys->board->disk_first_offset, MiB) + d->boot_size;
+    d->parts = xcalloc(1, sizeof(*d->parts));
+    d->nparts = 1;
+    add_boot_partition(d);
 }
 
 // A device block (console: {...}): present if written, keys checked.
@@ -117,7 +149,7 @@ static void read_guest(const struct node *n, struct guest *g)
     }
 }
 
-static void read_root(struct system *sys, const struct node *root)
+static void read_root(struct system *sys, const struct node *root, bool sdcard)
 {
     char *board = NULL;
     const struct node *n;
@@ -128,8 +160,11 @@ static void read_root(struct system *sys, const struct node *root)
         sys->board_name = board;
         sys->board = board_load(sysgen_paths.data_dir, board, sys->board_pos);
     }
+    sys->disk.card = sdcard || (sys->board && sys->board->card);
     if (map_get(root, "disk") && get_map(root, &schema_system, "disk", &n))
         read_disk(sys, n);
+    else if (sys->disk.card && sys->board)
+        card_without_partitions(sys);
     if (get_list(root, &schema_system, "guests", &n)) {
         if (n->count == 0)
             error_at(n->pos, "a system needs at least one guest");
@@ -151,7 +186,7 @@ static char *system_name(const char *path)
     return base;
 }
 
-struct system *read_system(const char *path, struct node *tree)
+struct system *read_system(const char *path, struct node *tree, bool sdcard)
 {
     struct system *sys = xcalloc(1, sizeof(*sys));
     char *copy = xstrdup(path);
@@ -160,6 +195,6 @@ struct system *read_system(const char *path, struct node *tree)
     free(copy);
     sys->name = system_name(path);
     sys->tree = tree;
-    read_root(sys, tree);
+    read_root(sys, tree, sdcard);
     return sys;
 }

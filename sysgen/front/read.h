@@ -8,7 +8,8 @@
 #include "model/model.h"
 
 // The system `tree` (loaded from `path`) describes.  Never NULL; takes
-// ownership of `tree`; errors go to diag.
-struct system *read_system(const char *path, struct node *tree);
+// ownership of `tree`; errors go to diag.  The disk is a boot card (see
+// model.h) when the board boots from its disk, or when `sdcard` asks.
+struct system *read_system(const char *path, struct node *tree, bool sdcard);
 
 #endif

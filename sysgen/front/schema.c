@@ -14,7 +14,8 @@ SPEC(schema_system, "system",
      {"guests", T_LIST, true, "the Linux virtual machines"}, );
 
 SPEC(schema_disk, "disk", {"size", T_SIZE, true, "size of the whole disk image"},
-     {"partitions", T_LIST, true, "up to four MBR partitions, in order"}, );
+     {"partitions", T_LIST, true, "up to four MBR partitions, in order (three on a boot card)"},
+     {"boot_size", T_SIZE, false, "boot partition of a boot card; default 128 MiB"}, );
 
 SPEC(schema_partition, "partition", {"name", T_NAME, true, "what guests' block: refers to"},
      {"size", T_SIZE, true, "multiple of 4096 bytes"},

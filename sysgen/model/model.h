@@ -28,6 +28,7 @@ struct guest_device {
 };
 
 struct partition {
+    bool boot; // the FAT boot partition sysgen adds on a boot card
     char *name;
     struct pos pos, size_pos, start_pos;
     uint64_t size;
@@ -41,10 +42,20 @@ struct partition {
     const struct guest *user; // the guest whose block device this is
 };
 
+// A boot card: the disk the board boots from (the board's `card:`, or
+// --sdcard).  Its partition 1 is the boot partition, a FAT file system
+// holding loader.img and U-Boot's boot files; the YAML's partitions
+// follow it.  The image is OUT/sdcard.img instead of OUT/disk.img.
+#define BOOT_PARTITION_NAME    "boot"
+#define DEFAULT_BOOT_SIZE      (128 * MiB)
+
 struct disk {
     bool present;
+    bool card;
     struct pos pos, size_pos;
     uint64_t size;
+    uint64_t boot_size; // card only
+    struct pos boot_size_pos;
     struct partition *parts;
     size_t nparts;
 };

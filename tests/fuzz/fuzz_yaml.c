@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sysgen_paths.guest_dir = SYSGEN_DATA_DIR "/tests/fixtures/guest";
     struct node *tree = load_yaml_string("fuzz.yaml", (const char *)data, size);
     if (tree) {
-        struct system *sys = read_system("fuzz.yaml", tree);
+        struct system *sys = read_system("fuzz.yaml", tree, false);
         place_partitions(sys);
         check_system(sys);
         if (diag_error_count() == 0 && layout_system(sys)) {

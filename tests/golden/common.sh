@@ -19,12 +19,12 @@ golden_cases() {
 # Text files, relative to the output dir, sorted.
 golden_text_files() {
   (cd "$1" && find generated -type f \( -name '*.sdf' -o -name '*.h' -o -name '*.dts' \
-      -o -name '*.txt' -o -name '*.json' \) | LC_ALL=C sort)
+      -o -name '*.txt' -o -name '*.json' -o -name '*.cmd' \) | LC_ALL=C sort)
 }
 
 # "sha256  system/relative-path" for every binary output.
 golden_binaries() { # outdir name
-  (cd "$1" && find . -type f \( -name '*.dtb' -o -name '*.dtbo' -o -name '*.img' \) \
+  (cd "$1" && find . -type f \( -name '*.dtb' -o -name '*.dtbo' -o -name '*.img' -o -name '*.scr' \) \
       | sed 's|^\./||' | LC_ALL=C sort | while read -r f; do
         echo "$(sha256sum "$f" | cut -d' ' -f1)  $2/$f"
       done)

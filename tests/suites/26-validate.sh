@@ -54,12 +54,14 @@ for yaml in systems/*.yaml; do
     not_ok "$name: MBR matches the manifest"; printf '%s\n' "$parts" | sed 's/^/#   /'; continue
   fi
   ok "$name: MBR matches the manifest"
+  image=$out/$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["disk"]["image"])' \
+                 "$gen/manifest.json")
   while read -r idx start size label; do
-    dd if="$out/disk.img" of="$work/part$idx.img" bs=1M iflag=skip_bytes,count_bytes \
+    dd if="$image" of="$work/part$idx.img" bs=1M iflag=skip_bytes,count_bytes \
       skip="$start" count="$size" status=none
     check "$name: partition $idx passes fsck.fat" fsck.fat -n "$work/part$idx.img"
     check "$name: partition $idx has label $label (mtools)" \
-      sh -c "MTOOLS_SKIP_CHECK=1 mlabel -s -i '$out/disk.img@@$start' :: | grep -qx ' *Volume label is $label *'"
+      sh -c "MTOOLS_SKIP_CHECK=1 mlabel -s -i '$image@@$start' :: | grep -qx ' *Volume label is $label *'"
   done <<< "$parts"
 done
 

@@ -22,7 +22,7 @@
 // Read, place partitions and check, as sysgen does before layout.
 static inline struct system *check_tree(const char *name, struct node *t)
 {
-    struct system *s = read_system(name, t);
+    struct system *s = read_system(name, t, false);
     place_partitions(s);
     check_system(s);
     return s;
