@@ -11,6 +11,7 @@
 // before anything is sent: data a whole number of sectors, at most one
 // slot, inside the partition (blk_virt checks the range again).
 #include "blk.h"
+#include <sysgen/bytes.h>
 
 #define VIRTIO_BLK_F_SIZE_MAX (1ull << 1)
 #define VIRTIO_BLK_F_SEG_MAX  (1ull << 2)
@@ -52,34 +53,6 @@ bool blk_setup(struct blk *b, volatile void *queue, uint64_t queue_size, uint8_t
     for (unsigned i = 0; i < SG_BLK_RING_SIZE; i++)
         b->req[i].busy = b->req[i].orphan = false;
     return true;
-}
-
-// Copy between a stream of the chain's buffers (readable or writable ones)
-// and flat memory, starting `skip` bytes into the stream.
-static void stream_copy(const struct virtq_chain *c, bool writable, uint64_t skip, uint8_t *mem,
-                        uint64_t len, bool to_guest)
-{
-    for (unsigned i = 0; i < c->n && len; i++) {
-        const struct virtq_seg *s = &c->seg[i];
-        if (s->write != writable)
-            continue;
-        if (skip >= s->len) {
-            skip -= s->len;
-            continue;
-        }
-        uint64_t n = s->len - skip;
-        if (n > len)
-            n = len;
-        for (uint64_t k = 0; k < n; k++) {
-            if (to_guest)
-                s->va[skip + k] = mem[k];
-            else
-                mem[k] = s->va[skip + k];
-        }
-        mem += n;
-        len -= n;
-        skip = 0;
-    }
 }
 
 // The status byte: the last byte of the writable stream.
@@ -138,12 +111,9 @@ static bool take_one(struct blk *b, bool *sent, bool *done)
         return true;
     }
     uint8_t hdr[HDR_LEN];
-    stream_copy(&chain, false, 0, hdr, HDR_LEN, false);
-    uint32_t type =
-        (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 | (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
-    uint64_t sector = 0;
-    for (int i = 7; i >= 0; i--)
-        sector = sector << 8 | hdr[8 + i];
+    virtq_stream_read(&chain, 0, hdr, HDR_LEN);
+    uint32_t type = (uint32_t)sg_le_get(hdr, 4);
+    uint64_t sector = sg_le_get(hdr + 8, 8);
     uint64_t len = type == VIRTIO_BLK_T_IN ? wlen - 1 : rlen - HDR_LEN;
     struct sg_blk_desc q = {.id = slot, .sector = sector, .offset = (uint64_t)slot * BLK_SLOT_SIZE};
     switch (type) {
@@ -163,7 +133,7 @@ static bool take_one(struct blk *b, bool *sent, bool *done)
         }
         q.op = type == VIRTIO_BLK_T_IN ? SG_BLK_OP_READ : SG_BLK_OP_WRITE;
         if (type == VIRTIO_BLK_T_OUT)
-            stream_copy(&chain, false, HDR_LEN, b->data + q.offset, len, false);
+            virtq_stream_read(&chain, HDR_LEN, b->data + q.offset, len);
         break;
     case VIRTIO_BLK_T_FLUSH:
         q.op = SG_BLK_OP_FLUSH;
@@ -250,17 +220,10 @@ static uint64_t config_read(struct virtio_dev *d, uint32_t off, unsigned size)
 {
     struct blk *b = blk_of(d);
     uint8_t cfg[16];
-    uint64_t cap = b->capacity;
-    for (int i = 0; i < 8; i++)
-        cfg[i] = (uint8_t)(cap >> (8 * i));
-    for (int i = 0; i < 4; i++) {
-        cfg[8 + i] = (uint8_t)(BLK_SIZE_MAX >> (8 * i));
-        cfg[12 + i] = (uint8_t)(BLK_SEG_MAX >> (8 * i));
-    }
-    uint64_t v = 0;
-    for (unsigned i = size; i-- > 0;)
-        v = v << 8 | cfg[off + i];
-    return v;
+    sg_le_put(cfg, b->capacity, 8);
+    sg_le_put(cfg + 8, BLK_SIZE_MAX, 4);
+    sg_le_put(cfg + 12, BLK_SEG_MAX, 4);
+    return sg_le_get(cfg + off, size);
 }
 
 // Requests in flight keep their slots until blk_virt answers, and the

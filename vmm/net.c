@@ -49,44 +49,6 @@ bool net_setup(struct net *n, volatile void *rxq, uint64_t rxq_size, const volat
     return true;
 }
 
-// Bytes of the chain's device-writable (or readable) buffers.
-static uint64_t stream_len(const struct virtq_chain *c, bool writable)
-{
-    uint64_t len = 0;
-    for (unsigned i = 0; i < c->n; i++)
-        if (c->seg[i].write == writable)
-            len += c->seg[i].len;
-    return len;
-}
-
-// Copy `len` bytes between flat memory and the chain's writable (to_guest)
-// or readable stream, starting `skip` bytes into the stream.
-static void stream_copy(const struct virtq_chain *c, uint64_t skip, volatile uint8_t *mem,
-                        uint64_t len, bool to_guest)
-{
-    for (unsigned i = 0; i < c->n && len; i++) {
-        const struct virtq_seg *s = &c->seg[i];
-        if (s->write != to_guest)
-            continue;
-        if (skip >= s->len) {
-            skip -= s->len;
-            continue;
-        }
-        uint64_t k = s->len - skip;
-        if (k > len)
-            k = len;
-        for (uint64_t j = 0; j < k; j++) {
-            if (to_guest)
-                s->va[skip + j] = mem[j];
-            else
-                mem[j] = s->va[skip + j];
-        }
-        mem += k;
-        len -= k;
-        skip = 0;
-    }
-}
-
 void net_rx(struct net *n)
 {
     struct virtio_dev *d = &n->dev;
@@ -116,8 +78,9 @@ void net_rx(struct net *n)
             // the guest's buffer goes back unused.
             d->warn(d, "rx: descriptor from the copier is not a frame; offset", f.offset);
             virtq_unpop(q);
-        } else if (stream_len(&chain, true) < NET_HDR_LEN + (uint64_t)f.len) {
-            d->warn(d, "rx: guest buffer too small for a frame; bytes", stream_len(&chain, true));
+        } else if (virtq_stream_len(&chain, true) < NET_HDR_LEN + (uint64_t)f.len) {
+            d->warn(d, "rx: guest buffer too small for a frame; bytes",
+                    virtq_stream_len(&chain, true));
             virtq_push(q, chain.head, 0);
             n->rx_dropped++;
             used = true;
@@ -125,9 +88,8 @@ void net_rx(struct net *n)
             // Header: flags, gso_type, hdr_len, gso_size, csum_start,
             // csum_offset all 0; num_buffers = 1.
             static const uint8_t hdr[NET_HDR_LEN] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0};
-            stream_copy(&chain, 0, (volatile uint8_t *)hdr, NET_HDR_LEN, true);
-            stream_copy(&chain, NET_HDR_LEN, (volatile uint8_t *)n->rx_data + f.offset, f.len,
-                        true);
+            virtq_stream_write(&chain, 0, hdr, NET_HDR_LEN);
+            virtq_stream_write(&chain, NET_HDR_LEN, n->rx_data + f.offset, f.len);
             virtq_push(q, chain.head, NET_HDR_LEN + f.len);
             used = true;
         }
@@ -181,7 +143,7 @@ void net_tx(struct net *n)
         if (r <= 0)
             break;
         used = true;
-        uint64_t len = stream_len(&chain, false);
+        uint64_t len = virtq_stream_len(&chain, false);
         if (chain.bad || len < NET_HDR_LEN || !sg_net_len_ok(len - NET_HDR_LEN)) {
             d->warn(d, chain.bad ? chain.bad : "tx: not a frame; bytes",
                     chain.bad ? chain.bad_addr : len);
@@ -191,7 +153,7 @@ void net_tx(struct net *n)
         }
         len -= NET_HDR_LEN;
         uint32_t off = (uint32_t)k * SG_NET_BUF_SIZE;
-        stream_copy(&chain, NET_HDR_LEN, n->tx_data + off, len, false);
+        virtq_stream_read(&chain, NET_HDR_LEN, n->tx_data + off, len);
         struct sg_net_desc f = {.offset = off, .len = (uint16_t)len};
         sg_net_put(&n->tx_active, &f);
         n->tx_out[k] = true;

@@ -116,3 +116,58 @@ void virtq_push(struct virtq *q, uint16_t head, uint32_t len)
     q->used_idx++;
     q->used->idx = q->used_idx;
 }
+
+uint64_t virtq_stream_len(const struct virtq_chain *c, bool writable)
+{
+    uint64_t len = 0;
+    for (unsigned i = 0; i < c->n; i++)
+        if (c->seg[i].write == writable)
+            len += c->seg[i].len;
+    return len;
+}
+
+void virtq_stream_pieces(const struct virtq_chain *c, bool writable, uint64_t skip, uint64_t len,
+                         virtq_piece_fn *fn, void *ctx)
+{
+    uint64_t at = 0;
+    for (unsigned i = 0; i < c->n && len; i++) {
+        const struct virtq_seg *s = &c->seg[i];
+        if (s->write != writable)
+            continue;
+        if (skip >= s->len) {
+            skip -= s->len;
+            continue;
+        }
+        uint32_t n = (uint32_t)(s->len - skip < len ? s->len - skip : len);
+        fn(s->va + skip, n, at, ctx);
+        at += n;
+        len -= n;
+        skip = 0;
+    }
+}
+
+static void piece_from_guest(uint8_t *va, uint32_t len, uint64_t at, void *ctx)
+{
+    volatile uint8_t *dst = (volatile uint8_t *)ctx + at;
+    for (uint32_t i = 0; i < len; i++)
+        dst[i] = va[i];
+}
+
+static void piece_to_guest(uint8_t *va, uint32_t len, uint64_t at, void *ctx)
+{
+    const volatile uint8_t *src = (const volatile uint8_t *)ctx + at;
+    for (uint32_t i = 0; i < len; i++)
+        va[i] = src[i];
+}
+
+void virtq_stream_read(const struct virtq_chain *c, uint64_t skip, volatile uint8_t *dst,
+                       uint64_t len)
+{
+    virtq_stream_pieces(c, false, skip, len, piece_from_guest, (void *)dst);
+}
+
+void virtq_stream_write(const struct virtq_chain *c, uint64_t skip, const volatile uint8_t *src,
+                        uint64_t len)
+{
+    virtq_stream_pieces(c, true, skip, len, piece_to_guest, (void *)src);
+}

@@ -86,4 +86,20 @@ void virtq_push(struct virtq *q, uint16_t head, uint32_t len);
 // Whether the driver asked not to be interrupted for this queue.
 bool virtq_no_interrupt(const struct virtq *q);
 
+// A chain as two byte streams, whatever its layout (virtio's ANY_LAYOUT):
+// its device-readable buffers in chain order (what the driver sends) and
+// its device-writable ones (where the device answers).
+uint64_t virtq_stream_len(const struct virtq_chain *c, bool writable);
+// Call `fn` for each piece of the stream's bytes [skip, skip + len) (less
+// if the stream is shorter): its address, its length, and how far into
+// the range it starts.
+typedef void virtq_piece_fn(uint8_t *va, uint32_t len, uint64_t at, void *ctx);
+void virtq_stream_pieces(const struct virtq_chain *c, bool writable, uint64_t skip, uint64_t len,
+                         virtq_piece_fn *fn, void *ctx);
+// Copy out of the readable stream, or into the writable one.
+void virtq_stream_read(const struct virtq_chain *c, uint64_t skip, volatile uint8_t *dst,
+                       uint64_t len);
+void virtq_stream_write(const struct virtq_chain *c, uint64_t skip, const volatile uint8_t *src,
+                        uint64_t len);
+
 #endif

@@ -5,6 +5,7 @@
 // guest's virtio-mmio devices on the data aborts the kernel forwards.
 // See docs/vmm.md.
 #include <microkit.h>
+#include <sysgen/bytes.h>
 #include <sysgen/config.h>
 #include <sysgen/mmio.h>
 #include "blk.h"
@@ -155,21 +156,6 @@ static bool name_ok(const char *s)
     return false;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    return (uint64_t)le32(p + 4) << 32 | le32(p);
-}
-
 // A serial ring the VMM uses: both regions mapped, the data a power of two.
 static bool ring_ok(const struct sysgen_conn *c, struct sg_serial_ring *r)
 {
@@ -243,16 +229,16 @@ static bool config_ok(void)
     const uint8_t *img = gpa_to_va(&ram, config.kernel_gpa, 64);
     if (!img || (config.kernel_gpa & 0xfff))
         return bad("kernel address outside guest RAM");
-    if (le32(img + 0x38) != ARM64_MAGIC)
+    if (sg_le_get(img + 0x38, 4) != ARM64_MAGIC)
         return bad("no arm64 Image header at the kernel address");
-    uint64_t image_size = le64(img + 0x10);
+    uint64_t image_size = sg_le_get(img + 0x10, 8);
     if (image_size && !gpa_to_va(&ram, config.kernel_gpa, image_size))
         return bad("kernel image_size runs past guest RAM");
     // The device tree: 8-byte aligned, a flattened tree, at most 2 MiB.
     const uint8_t *dtb = gpa_to_va(&ram, config.dtb_gpa, 8);
-    if (!dtb || (config.dtb_gpa & 7) || be32(dtb) != FDT_MAGIC)
+    if (!dtb || (config.dtb_gpa & 7) || sg_be_get(dtb, 4) != FDT_MAGIC)
         return bad("no device tree at the DTB address");
-    uint32_t dtb_size = be32(dtb + 4);
+    uint32_t dtb_size = (uint32_t)sg_be_get(dtb + 4, 4);
     if (dtb_size > FDT_MAX_SIZE || !gpa_to_va(&ram, config.dtb_gpa, dtb_size))
         return bad("device tree size");
     if (config.initrd_size && !gpa_to_va(&ram, config.initrd_gpa, config.initrd_size))

@@ -16,6 +16,7 @@
 // Each VMM trusts nothing the other writes: lengths and indices are
 // checked, a ring that makes no sense is dropped.
 #include "vsock.h"
+#include <sysgen/bytes.h>
 
 #define RXQ 0
 #define TXQ 1
@@ -34,20 +35,6 @@ static struct virtq_chain chain;
 static struct vsock *vsock_of(struct virtio_dev *d)
 {
     return (struct vsock *)d->priv;
-}
-
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    while (n--)
-        v = v << 8 | p[n];
-    return v;
-}
-
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++, v >>= 8)
-        p[i] = (uint8_t)v;
 }
 
 // --- rings --------------------------------------------------------------
@@ -134,65 +121,54 @@ static int peer_of(const struct vsock *v, uint64_t cid)
     return -1;
 }
 
-// --- chains as streams ----------------------------------------------------
+// --- chains and rings ------------------------------------------------------
 
-static uint64_t stream_len(const struct virtq_chain *c, bool writable)
+struct ring_at {
+    struct sg_serial_ring *r;
+    uint32_t off; // bytes past the ring's tail (writing) or head (reading)
+};
+
+static void piece_to_ring(uint8_t *va, uint32_t len, uint64_t at, void *ctx)
 {
-    uint64_t len = 0;
-    for (unsigned i = 0; i < c->n; i++)
-        if (c->seg[i].write == writable)
-            len += c->seg[i].len;
-    return len;
+    struct ring_at *x = ctx;
+    ring_write(x->r, x->off + (uint32_t)at, va, len);
 }
 
-// Copy between the chain's readable (from guest) or writable (to guest)
-// stream at `skip` and a buffer, or the ring at `roff` if `r` is set.
-static void stream_copy(const struct virtq_chain *c, uint64_t skip, uint8_t *buf,
-                        struct sg_serial_ring *r, uint32_t roff, uint64_t len, bool to_guest)
+static void piece_from_ring(uint8_t *va, uint32_t len, uint64_t at, void *ctx)
 {
-    for (unsigned i = 0; i < c->n && len; i++) {
-        const struct virtq_seg *s = &c->seg[i];
-        if (s->write != to_guest)
-            continue;
-        if (skip >= s->len) {
-            skip -= s->len;
-            continue;
-        }
-        uint32_t k = (uint32_t)(s->len - skip < len ? s->len - skip : len);
-        if (r && to_guest)
-            ring_read(r, roff, s->va + skip, k);
-        else if (r)
-            ring_write(r, roff, s->va + skip, k);
-        else
-            for (uint32_t j = 0; j < k; j++) {
-                if (to_guest)
-                    s->va[skip + j] = buf[j];
-                else
-                    buf[j] = s->va[skip + j];
-            }
-        if (buf)
-            buf += k;
-        roff += k;
-        len -= k;
-        skip = 0;
-    }
+    struct ring_at *x = ctx;
+    ring_read(x->r, x->off + (uint32_t)at, va, len);
+}
+
+// `len` bytes of the chain's readable stream from `skip` into ring `r`
+// at `off`, or of ring `r` from `off` into the writable stream at `skip`.
+static void chain_to_ring(const struct virtq_chain *c, uint64_t skip, struct sg_serial_ring *r,
+                          uint32_t off, uint64_t len)
+{
+    virtq_stream_pieces(c, false, skip, len, piece_to_ring, &(struct ring_at){r, off});
+}
+
+static void ring_to_chain(const struct virtq_chain *c, uint64_t skip, struct sg_serial_ring *r,
+                          uint32_t off, uint64_t len)
+{
+    virtq_stream_pieces(c, true, skip, len, piece_from_ring, &(struct ring_at){r, off});
 }
 
 // --- guest -> peers -------------------------------------------------------
 
 static void queue_rst(struct vsock *v, const uint8_t *hdr)
 {
-    if (get_le(hdr + OFF_OP, 2) == OP_RST || v->nrst == VSOCK_MAX_RST)
+    if (sg_le_get(hdr + OFF_OP, 2) == OP_RST || v->nrst == VSOCK_MAX_RST)
         return; // never answer a RST; a flood of them is dropped
     uint8_t *r = v->rst[v->nrst++];
     for (unsigned i = 0; i < VSOCK_HDR_LEN; i++)
         r[i] = 0;
-    put_le(r + OFF_SRC_CID, get_le(hdr + OFF_DST_CID, 8), 8);
-    put_le(r + OFF_DST_CID, v->cid, 8);
-    put_le(r + OFF_SRC_PORT, get_le(hdr + OFF_DST_PORT, 4), 4);
-    put_le(r + OFF_DST_PORT, get_le(hdr + OFF_SRC_PORT, 4), 4);
-    put_le(r + OFF_TYPE, get_le(hdr + OFF_TYPE, 2), 2);
-    put_le(r + OFF_OP, OP_RST, 2);
+    sg_le_put(r + OFF_SRC_CID, sg_le_get(hdr + OFF_DST_CID, 8), 8);
+    sg_le_put(r + OFF_DST_CID, v->cid, 8);
+    sg_le_put(r + OFF_SRC_PORT, sg_le_get(hdr + OFF_DST_PORT, 4), 4);
+    sg_le_put(r + OFF_DST_PORT, sg_le_get(hdr + OFF_SRC_PORT, 4), 4);
+    sg_le_put(r + OFF_TYPE, sg_le_get(hdr + OFF_TYPE, 2), 2);
+    sg_le_put(r + OFF_OP, OP_RST, 2);
 }
 
 // Forward what fits of the packet in progress; true when it is all out.
@@ -207,12 +183,12 @@ static bool forward(struct vsock *v, uint64_t *kicked)
             return false;
         uint32_t n = left < space - VSOCK_REC_LEN ? left : space - VSOCK_REC_LEN;
         uint8_t rec[VSOCK_REC_LEN];
-        put_le(rec, n, 4);
+        sg_le_put(rec, n, 4);
         for (unsigned i = 0; i < VSOCK_HDR_LEN; i++)
             rec[4 + i] = v->tx_hdr[i];
-        put_le(rec + 4 + OFF_LEN, n, 4);
+        sg_le_put(rec + 4 + OFF_LEN, n, 4);
         ring_write(&p->out, 0, rec, VSOCK_REC_LEN);
-        stream_copy(&v->tx_chain, VSOCK_HDR_LEN + v->tx_done, 0, &p->out, VSOCK_REC_LEN, n, false);
+        chain_to_ring(&v->tx_chain, VSOCK_HDR_LEN + v->tx_done, &p->out, VSOCK_REC_LEN, n);
         ring_publish(&p->out, VSOCK_REC_LEN + n);
         *kicked |= 1ull << v->tx_peer;
         v->tx_done += n;
@@ -237,12 +213,12 @@ static void transmit(struct vsock *v)
                 virtio_needs_reset(d, why, TXQ);
             if (r <= 0)
                 break;
-            uint64_t rlen = stream_len(&v->tx_chain, false);
+            uint64_t rlen = virtq_stream_len(&v->tx_chain, false);
             uint8_t *h = v->tx_hdr;
             if (!v->tx_chain.bad && rlen >= VSOCK_HDR_LEN)
-                stream_copy(&v->tx_chain, 0, h, 0, 0, VSOCK_HDR_LEN, false);
+                virtq_stream_read(&v->tx_chain, 0, h, VSOCK_HDR_LEN);
             if (v->tx_chain.bad || rlen < VSOCK_HDR_LEN ||
-                get_le(h + OFF_LEN, 4) != rlen - VSOCK_HDR_LEN ||
+                sg_le_get(h + OFF_LEN, 4) != rlen - VSOCK_HDR_LEN ||
                 rlen - VSOCK_HDR_LEN > VSOCK_MAX_PAYLOAD) {
                 d->warn(d, v->tx_chain.bad ? v->tx_chain.bad : "tx: malformed packet; bytes",
                         v->tx_chain.bad ? v->tx_chain.bad_addr : rlen);
@@ -251,8 +227,8 @@ static void transmit(struct vsock *v)
                 used = true;
                 continue;
             }
-            put_le(h + OFF_SRC_CID, v->cid, 8); // a guest speaks only for itself
-            int p = peer_of(v, get_le(h + OFF_DST_CID, 8));
+            sg_le_put(h + OFF_SRC_CID, v->cid, 8); // a guest speaks only for itself
+            int p = peer_of(v, sg_le_get(h + OFF_DST_CID, 8));
             if (p < 0) {
                 queue_rst(v, h);
                 virtq_push(q, v->tx_chain.head, 0);
@@ -292,14 +268,14 @@ static int64_t next_record(struct vsock *v, struct vsock_peer *p)
     uint8_t len[4];
     if (used >= 4)
         ring_read(&p->in, 0, len, 4);
-    if (used > p->in.size || used < VSOCK_REC_LEN || get_le(len, 4) > VSOCK_MAX_PAYLOAD ||
-        used < VSOCK_REC_LEN + get_le(len, 4) || p->in_done > get_le(len, 4)) {
+    if (used > p->in.size || used < VSOCK_REC_LEN || sg_le_get(len, 4) > VSOCK_MAX_PAYLOAD ||
+        used < VSOCK_REC_LEN + sg_le_get(len, 4) || p->in_done > sg_le_get(len, 4)) {
         // The producer publishes whole records: anything else is a broken ring.
         v->dev.warn(&v->dev, "peer's ring makes no sense, ignored from now on; cid", p->cid);
         p->broken = true;
         return -1;
     }
-    return (int64_t)get_le(len, 4);
+    return (int64_t)sg_le_get(len, 4);
 }
 
 static void deliver(struct vsock *v)
@@ -325,7 +301,7 @@ static void deliver(struct vsock *v)
             virtio_needs_reset(d, why, RXQ);
         if (r <= 0)
             break; // no receive buffer: packets wait in the rings
-        uint64_t wlen = stream_len(&chain, true);
+        uint64_t wlen = virtq_stream_len(&chain, true);
         if (chain.bad || wlen < VSOCK_HDR_LEN) {
             d->warn(d, chain.bad ? chain.bad : "rx: buffer too small; bytes",
                     chain.bad ? chain.bad_addr : wlen);
@@ -334,7 +310,7 @@ static void deliver(struct vsock *v)
             continue;
         }
         if (v->nrst) {
-            stream_copy(&chain, 0, v->rst[--v->nrst], 0, 0, VSOCK_HDR_LEN, true);
+            virtq_stream_write(&chain, 0, v->rst[--v->nrst], VSOCK_HDR_LEN);
             virtq_push(q, chain.head, VSOCK_HDR_LEN);
             used = true;
             continue;
@@ -349,11 +325,11 @@ static void deliver(struct vsock *v)
         }
         uint8_t h[VSOCK_HDR_LEN];
         ring_read(&p->in, 4, h, VSOCK_HDR_LEN);
-        put_le(h + OFF_SRC_CID, p->cid, 8); // whatever the peer's VMM wrote
-        put_le(h + OFF_DST_CID, v->cid, 8);
-        put_le(h + OFF_LEN, n, 4);
-        stream_copy(&chain, 0, h, 0, 0, VSOCK_HDR_LEN, true);
-        stream_copy(&chain, VSOCK_HDR_LEN, 0, &p->in, VSOCK_REC_LEN + p->in_done, n, true);
+        sg_le_put(h + OFF_SRC_CID, p->cid, 8); // whatever the peer's VMM wrote
+        sg_le_put(h + OFF_DST_CID, v->cid, 8);
+        sg_le_put(h + OFF_LEN, n, 4);
+        virtq_stream_write(&chain, 0, h, VSOCK_HDR_LEN);
+        ring_to_chain(&chain, VSOCK_HDR_LEN, &p->in, VSOCK_REC_LEN + p->in_done, n);
         virtq_push(q, chain.head, VSOCK_HDR_LEN + n);
         used = true;
         p->in_done += n;
@@ -402,8 +378,8 @@ static void notify(struct virtio_dev *d, unsigned q)
 static uint64_t config_read(struct virtio_dev *d, uint32_t off, unsigned size)
 {
     uint8_t cfg[8];
-    put_le(cfg, vsock_of(d)->cid, 8);
-    return get_le(cfg + off, size);
+    sg_le_put(cfg, vsock_of(d)->cid, 8);
+    return sg_le_get(cfg + off, size);
 }
 
 static void reset(struct virtio_dev *d)

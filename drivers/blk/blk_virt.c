@@ -15,6 +15,7 @@
 // A bad request fails alone; a client that breaks its ring indices is
 // dropped alone.
 #include <stddef.h>
+#include <sysgen/bytes.h>
 
 #include "blk_config.h"
 
@@ -145,11 +146,6 @@ void init(void)
     microkit_notify(dc->ch);
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static void refuse(uint32_t i, const char *why)
 {
     sg_printf("%s: client %u refused: partition %u %s\n", microkit_name, i,
@@ -179,7 +175,7 @@ static void check_mbr(const uint8_t *mbr, uint16_t status)
             continue;
         }
         const uint8_t *e = mbr + 446 + 16 * (cfg->partition - 1);
-        uint64_t lba = le32(e + 8), n = le32(e + 12);
+        uint64_t lba = sg_le_get(e + 8, 4), n = sg_le_get(e + 12, 4);
         if (e[4] == 0 || n == 0) {
             refuse(i, "is empty in the MBR");
             continue;

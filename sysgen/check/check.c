@@ -5,11 +5,11 @@
 // that breaks it.
 #include "check/check.h"
 #include "base/array.h"
-#include "base/bytes.h"
 #include "base/strbuf.h"
 #include "classes/class.h"
 #include "emit/dt.h"
 
+#include <sysgen/bytes.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
@@ -193,8 +193,8 @@ static void check_kernel(struct guest *g)
                  g->kernel_path);
         return;
     }
-    g->kernel_text_offset = le_get(h + 8, 8);
-    g->kernel_image_size = le_get(h + 16, 8);
+    g->kernel_text_offset = sg_le_get(h + 8, 8);
+    g->kernel_image_size = sg_le_get(h + 16, 8);
     if (g->kernel_image_size == 0) { // before Linux 3.17: booting.rst says assume 0x80000
         g->kernel_text_offset = 0x80000;
         g->kernel_image_size = g->kernel_size;

@@ -2,10 +2,10 @@
 // include/<pd>.h: each PD's config as a C initializer over the config ABI
 // structs.  Zero fields are left out (C makes them zero), so the header
 // shows what matters and still describes every byte sysgen writes.
-#include "base/bytes.h"
 #include "emit/config_desc.h"
 #include "emit/emit.h"
 
+#include <sysgen/bytes.h>
 #include <stdlib.h>
 #include <sysgen/config.h>
 
@@ -58,16 +58,16 @@ static void print_value(const struct field_desc *f, const uint8_t *p, int depth,
     case F_U8:
     case F_U16:
     case F_U32:
-        sb_printf(sb, "%llu", (unsigned long long)le_get(p, field_size(f)));
+        sb_printf(sb, "%llu", (unsigned long long)sg_le_get(p, field_size(f)));
         break;
     case F_HEX32:
-        sb_printf(sb, "0x%08llx", (unsigned long long)le_get(p, 4));
+        sb_printf(sb, "0x%08llx", (unsigned long long)sg_le_get(p, 4));
         break;
     case F_KIND:
-        sb_puts(sb, config_kind_name((uint16_t)le_get(p, 2)));
+        sb_puts(sb, config_kind_name((uint16_t)sg_le_get(p, 2)));
         break;
     case F_U64:
-        sb_printf(sb, "0x%llx", (unsigned long long)le_get(p, 8));
+        sb_printf(sb, "0x%llx", (unsigned long long)sg_le_get(p, 8));
         break;
     case F_STR: {
         sb_puts(sb, "\"");

@@ -12,11 +12,11 @@
 // Determinism: volume ids and the disk signature are hashes of the names;
 // mkfs.fat --invariant fixes its own timestamps, and copied files carry
 // SOURCE_DATE_EPOCH (see build_epoch()).
-#include "base/bytes.h"
 #include "emit/emit.h"
 #include "base/tool.h"
 #include "base/units.h"
 
+#include <sysgen/bytes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -56,7 +56,7 @@ static uint8_t mbr_type(int bits)
 static bool write_mbr(const struct system *sys, const char *path)
 {
     uint8_t mbr[SECTOR] = {0};
-    le_put(mbr + 440, fnv1a32(sys->name, "disk"), 4);
+    sg_le_put(mbr + 440, fnv1a32(sys->name, "disk"), 4);
     for (size_t i = 0; i < sys->disk.nparts; i++) {
         const struct partition *p = &sys->disk.parts[i];
         uint8_t *e = mbr + 446 + 16 * i;
@@ -65,8 +65,8 @@ static bool write_mbr(const struct system *sys, const char *path)
         e[1] = 0xfe, e[2] = 0xff, e[3] = 0xff;
         e[4] = mbr_type(fat_bits(p->size));
         e[5] = 0xfe, e[6] = 0xff, e[7] = 0xff;
-        le_put(e + 8, p->start / SECTOR, 4);
-        le_put(e + 12, p->size / SECTOR, 4);
+        sg_le_put(e + 8, p->start / SECTOR, 4);
+        sg_le_put(e + 12, p->size / SECTOR, 4);
     }
     mbr[510] = 0x55;
     mbr[511] = 0xaa;
