@@ -53,10 +53,9 @@ $(SYSGEN): $(BUILD)/obj/sysgen/main.o $(BUILD)/lib/libsysgen.a
 
 # Component fragments: each part of the product adds its own rules.
 -include runtime/runtime.mk
+-include drivers/drivers.mk
 -include guest/guest.mk
 -include vmm/vmm.mk
--include drivers/blk/blk.mk
--include drivers/net/net.mk
 -include tests/unit/unit.mk
 -include tests/fuzz/fuzz.mk
 -include tests/imx/imx.mk

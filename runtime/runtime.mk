@@ -9,7 +9,7 @@ RT_OUT     := $(BUILD)/runtime
 RT_CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
               -Wshadow -Wvla -ffreestanding -fno-builtin -fno-stack-protector -fno-pic -fno-pie \
               -mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables \
-              -fno-unwind-tables -Iruntime/include -Iinclude -MMD -MP
+              -fno-unwind-tables -Iruntime -Iruntime/include -Iinclude -Idrivers -MMD -MP
 RT_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
               -Wl,--no-warn-rwx-segments
 
@@ -19,9 +19,6 @@ RT_LOADER_SRCS := $(sort $(wildcard runtime/loader/*.c runtime/loader/*.S)) runt
 RT_LIBMK_SRCS  := $(sort $(wildcard runtime/libmicrokit/*.c runtime/libmicrokit/*.S)) runtime/lib/string.c \
                   runtime/lib/format.c
 RT_TEST_SRCS   := $(sort $(wildcard tests/runtime/pds/*.c))
-# Driver PDs: drivers/<class>/<file>.c -> $(RT_OUT)/<ELF name sysgen's layout uses>.
-RT_DRIVER_ELFS := $(RT_OUT)/serial_driver_pl011.elf $(RT_OUT)/serial_virt_tx.elf \
-                  $(RT_OUT)/serial_virt_rx.elf
 
 rt_objs = $(patsubst %,$(RT_OUT)/obj/%.o,$(basename $(1)))
 RT_KERNEL_OBJS := $(call rt_objs,$(RT_KERNEL_SRCS))
@@ -31,10 +28,10 @@ RT_TEST_ELFS   := $(patsubst tests/runtime/pds/%.c,$(RT_OUT)/tests/%.elf,$(RT_TE
 
 .PHONY: runtime runtime-test-tools
 all: runtime runtime-test-tools
-runtime: $(RT_OUT)/kernel.elf $(RT_OUT)/loader.elf $(RT_OUT)/libmicrokit.a $(RT_TEST_ELFS) \
-         $(RT_DRIVER_ELFS)
-# Host-side test glue that links systems with configs (see the file).
-runtime-test-tools: $(BUILD)/tests/runtime/serial_link
+runtime: $(RT_OUT)/kernel.elf $(RT_OUT)/loader.elf $(RT_OUT)/libmicrokit.a $(RT_TEST_ELFS)
+# Host-side test glue that links systems with configs (the device classes'
+# fragments add theirs).
+runtime-test-tools:
 
 $(RT_OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -57,12 +54,6 @@ $(RT_OUT)/tests/%.elf: $(RT_OUT)/obj/tests/runtime/pds/%.o $(RT_OUT)/libmicrokit
 	@mkdir -p $(dir $@)
 	$(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $< $(RT_OUT)/libmicrokit.a -lgcc
 
-$(RT_OUT)/serial_driver_%.elf: $(RT_OUT)/obj/drivers/serial/%.o $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
-	$(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $< $(RT_OUT)/libmicrokit.a -lgcc
-
-$(RT_OUT)/serial_%.elf: $(RT_OUT)/obj/drivers/serial/%.o $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
-	$(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $< $(RT_OUT)/libmicrokit.a -lgcc
-
 # The VM test: a tiny bare-metal guest, flattened and carried by the test VMM.
 RT_GUEST_OBJS := $(RT_OUT)/obj/tests/runtime/guest/entry.o $(RT_OUT)/obj/tests/runtime/guest/tiny_guest.o
 $(RT_OUT)/tests/tiny_guest.elf: $(RT_GUEST_OBJS) tests/runtime/guest/guest.ld
@@ -79,13 +70,9 @@ $(RT_OUT)/obj/tests/runtime/guest/blob.o: tests/runtime/guest/blob.S $(RT_OUT)/t
 $(RT_OUT)/tests/vmm_test.elf: $(RT_OUT)/obj/tests/runtime/pds/vmm_test.o $(RT_OUT)/obj/tests/runtime/guest/blob.o $(RT_OUT)/libmicrokit.a runtime/libmicrokit/pd.ld
 	$(RT_CC) $(RT_LDFLAGS) -T runtime/libmicrokit/pd.ld -o $@ $(filter %.o,$^) $(RT_OUT)/libmicrokit.a -lgcc
 
-$(BUILD)/tests/runtime/serial_link: tests/runtime/serial_link.c tests/lib/link_glue.h $(BUILD)/lib/libsysgen.a
-	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/lib/libsysgen.a $(HOST_LIBS)
-
 -include $(shell find $(RT_OUT)/obj -name '*.d' 2>/dev/null)
 
 # Keep the test PDs' objects: they are intermediate files to make, and
 # deleting them would rebuild every PD on each run.
 .SECONDARY: $(patsubst tests/runtime/pds/%.c,$(RT_OUT)/obj/tests/runtime/pds/%.o,$(RT_TEST_SRCS)) \
-            $(patsubst %.c,$(RT_OUT)/obj/%.o,$(wildcard drivers/serial/*.c)) $(RT_GUEST_OBJS)
+            $(RT_GUEST_OBJS)

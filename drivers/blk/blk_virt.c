@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <sysgen/bytes.h>
 
-#include "blk_config.h"
+#include "blk/blk_config.h"
 
 __attribute__((section(".sysgen_config"))) struct sysgen_blk_virt_config config;
 

@@ -12,7 +12,7 @@
 // is handed back at once on the active ring with len 0 and SG_NET_EINVAL,
 // and the next buffer is tried.  A client that breaks its rings is no
 // longer served; net_virt_rx still gets every buffer back.
-#include "net_config.h"
+#include "net/net_config.h"
 
 __attribute__((section(".sysgen_config"))) struct sysgen_net_copy_config config;
 

@@ -12,7 +12,7 @@
 // buffer carries the set of copiers holding it, and a copier may only give
 // back a buffer it holds.  A copier that breaks its free ring is dropped,
 // and the buffers it held count as returned.
-#include "net_config.h"
+#include "net/net_config.h"
 
 __attribute__((section(".sysgen_config"))) struct sysgen_net_virt_config config;
 

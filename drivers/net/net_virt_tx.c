@@ -18,7 +18,7 @@
 // A bad descriptor fails that frame only; a client that breaks its rings
 // is no longer served.  Clients are served round robin, one frame each
 // per turn, so one client cannot starve the others of driver buffers.
-#include "net_config.h"
+#include "net/net_config.h"
 
 __attribute__((section(".sysgen_config"))) struct sysgen_net_virt_config config;
 

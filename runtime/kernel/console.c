@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include "console.h"
-#include "../lib/format.h"
+#include "lib/format.h"
 
 #define PL011_DR   0x00
 #define PL011_FR   0x18

@@ -21,6 +21,44 @@ _start:                             // x0 = boot info, x1 = DTB (from the loader
     b       1b
 
     .text
+// x2..x30 to or from a frame at \base laid out as struct ctx (ctx.h):
+// x[n] at 8 * n.  x0, x1, ELR and SPSR are each path's own business.
+.macro SAVE_X2_X30 base
+    stp     x2, x3, [\base, #16]
+    stp     x4, x5, [\base, #32]
+    stp     x6, x7, [\base, #48]
+    stp     x8, x9, [\base, #64]
+    stp     x10, x11, [\base, #80]
+    stp     x12, x13, [\base, #96]
+    stp     x14, x15, [\base, #112]
+    stp     x16, x17, [\base, #128]
+    stp     x18, x19, [\base, #144]
+    stp     x20, x21, [\base, #160]
+    stp     x22, x23, [\base, #176]
+    stp     x24, x25, [\base, #192]
+    stp     x26, x27, [\base, #208]
+    stp     x28, x29, [\base, #224]
+    str     x30, [\base, #240]
+.endm
+
+.macro LOAD_X2_X30 base
+    ldp     x2, x3, [\base, #16]
+    ldp     x4, x5, [\base, #32]
+    ldp     x6, x7, [\base, #48]
+    ldp     x8, x9, [\base, #64]
+    ldp     x10, x11, [\base, #80]
+    ldp     x12, x13, [\base, #96]
+    ldp     x14, x15, [\base, #112]
+    ldp     x16, x17, [\base, #128]
+    ldp     x18, x19, [\base, #144]
+    ldp     x20, x21, [\base, #160]
+    ldp     x22, x23, [\base, #176]
+    ldp     x24, x25, [\base, #192]
+    ldp     x26, x27, [\base, #208]
+    ldp     x28, x29, [\base, #224]
+    ldr     x30, [\base, #240]
+.endm
+
 // Current EL with SP_EL0 never happens (SPSel is 1 at EL2), but fill it.
 .macro VENTRY label
     .balign 0x80
@@ -69,21 +107,7 @@ el2_hang:
 
 trap_save:
     mrs     x0, tpidr_el2
-    stp     x2, x3, [x0, #16]
-    stp     x4, x5, [x0, #32]
-    stp     x6, x7, [x0, #48]
-    stp     x8, x9, [x0, #64]
-    stp     x10, x11, [x0, #80]
-    stp     x12, x13, [x0, #96]
-    stp     x14, x15, [x0, #112]
-    stp     x16, x17, [x0, #128]
-    stp     x18, x19, [x0, #144]
-    stp     x20, x21, [x0, #160]
-    stp     x22, x23, [x0, #176]
-    stp     x24, x25, [x0, #192]
-    stp     x26, x27, [x0, #208]
-    stp     x28, x29, [x0, #224]
-    str     x30, [x0, #240]
+    SAVE_X2_X30 x0
     ldp     x2, x3, [sp], #16       // the PD's x0, x1
     stp     x2, x3, [x0, #0]
     mrs     x2, elr_el2
@@ -97,57 +121,15 @@ ctx_restore:                        // x0 = ctx
     ldp     x2, x3, [x0, #248]
     msr     elr_el2, x2
     msr     spsr_el2, x3
-    ldp     x2, x3, [x0, #16]
-    ldp     x4, x5, [x0, #32]
-    ldp     x6, x7, [x0, #48]
-    ldp     x8, x9, [x0, #64]
-    ldp     x10, x11, [x0, #80]
-    ldp     x12, x13, [x0, #96]
-    ldp     x14, x15, [x0, #112]
-    ldp     x16, x17, [x0, #128]
-    ldp     x18, x19, [x0, #144]
-    ldp     x20, x21, [x0, #160]
-    ldp     x22, x23, [x0, #176]
-    ldp     x24, x25, [x0, #192]
-    ldp     x26, x27, [x0, #208]
-    ldp     x28, x29, [x0, #224]
-    ldr     x30, [x0, #240]
+    LOAD_X2_X30 x0
     ldp     x0, x1, [x0, #0]
     eret
 
 el2_save:                           // frame of 256 bytes on the stack
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #240]
+    SAVE_X2_X30 sp
     mov     x0, sp
     bl      el2_exception           // returns only for the self-test
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #240]
+    LOAD_X2_X30 sp
     ldp     x0, x1, [sp, #0]
     add     sp, sp, #256
     eret

@@ -18,7 +18,7 @@ void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb);
 
 // VTCR_EL2: 39-bit IPA space (T0SZ 25) starting at level 1 (SL0 1), 4 KiB
 // granule, inner-shareable write-back walks; PS from the CPU's PARange.
-// sysgen/link.c builds the tables for exactly this shape.
+// The image linker builds the tables for exactly this shape (sysgen/link/stage2.c).
 #define VTCR_T0SZ_39 25ull
 #define VTCR_SL0_L1  (1ull << 6)
 #define VTCR_IRGN_WB (1ull << 8)

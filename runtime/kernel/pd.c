@@ -5,7 +5,7 @@
 #include "arch.h"
 #include "console.h"
 #include "pd.h"
-#include "../lib/string.h"
+#include "lib/string.h"
 
 struct pd pds[SG_MAX_PDS];
 unsigned npds;

@@ -10,7 +10,7 @@
 #include "semihost.h"
 #include "syscall.h"
 #include "vgic.h"
-#include "../lib/string.h"
+#include "lib/string.h"
 
 #define MSGINFO_COUNT(m) ((m)&0x7f)
 

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <microkit.h>
 #include "hvc.h"
-#include "../lib/format.h"
+#include "lib/format.h"
 
 extern struct sg_ipcbuf *sg_ipcbuf;
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <sysgen/bootinfo.h>
 #include <sysgen/loadimage.h>
-#include "../lib/string.h"
+#include "lib/string.h"
 
 extern const char __payload[];
 extern uint64_t loader_bootinfo;

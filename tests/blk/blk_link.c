@@ -20,7 +20,7 @@
 #include <sysgen/config.h>
 
 #include "blk_test.h"
-#include "../lib/link_glue.h"
+#include "lib/link_glue.h"
 #include "base/strbuf.h"
 
 #define DISK_PAGE     0x0a003000ull

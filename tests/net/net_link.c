@@ -24,7 +24,7 @@
 #include <sysgen/config.h>
 #include <sysgen/net_queue.h>
 
-#include "../lib/link_glue.h"
+#include "lib/link_glue.h"
 #include "net_test.h"
 #include "base/strbuf.h"
 

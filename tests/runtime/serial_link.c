@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sysgen/config.h>
 
-#include "../lib/link_glue.h"
+#include "lib/link_glue.h"
 #include "base/strbuf.h"
 
 enum { DRV, TX, RX, C0, C1, NPD };

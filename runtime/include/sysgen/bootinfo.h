@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Boot information: everything the kernel knows about the system, computed
-// by the host linker (sysgen/link.c) and read by the kernel at boot.
+// by the image linker (sysgen/link/bootinfo.c) and read by the kernel at boot.
 //
 // The kernel has no parser and no allocator: board facts, PDs, channel ends
 // and the address of every PD's ready-made stage-2 tables arrive here as

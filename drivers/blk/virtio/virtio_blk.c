@@ -14,26 +14,14 @@
 // Each in-flight request owns a fixed slot: descriptors 3s, 3s+1, 3s+2
 // (header, data, status), header hdr[s] and status byte st[s], so the used
 // ring's id names the slot and nothing is allocated at run time.
-#include "blk_config.h"
+#include "blk/blk_config.h"
 
-#include "../virtio/virtio_mmio.h"
+#include "virtio/virtq.h"
 
 __attribute__((section(".sysgen_config"))) struct sysgen_blk_driver_config config;
 
 #define QSIZE     128u // virtqueue entries we ask for (the device may offer fewer)
 #define MAX_SLOTS SG_BLK_RING_SIZE
-
-struct vq_desc {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags;
-    uint16_t next;
-};
-
-struct vq_used_elem {
-    uint32_t id;
-    uint32_t len;
-};
 
 struct virtio_blk_hdr {
     uint32_t type;
@@ -41,27 +29,14 @@ struct virtio_blk_hdr {
     uint64_t sector;
 };
 
-// The reserved tail of the data region; alignments as the virtio spec
-// wants (descriptors 16, available ring 2, used ring 4), pages for clarity.
+// The reserved tail of the data region: the virtqueue, then each slot's
+// request header and status byte.
 struct dma {
-    struct vq_desc desc[QSIZE]; // 2 KiB
-    uint8_t pad0[4096 - 16 * QSIZE];
-    struct {
-        uint16_t flags, idx, ring[QSIZE], used_event;
-    } avail;
-    uint8_t pad1[4096 - 2 * (QSIZE + 3)];
-    struct {
-        uint16_t flags, idx;
-        struct vq_used_elem ring[QSIZE];
-        uint16_t avail_event;
-    } used;
-    uint8_t pad2[4096 - 8 * QSIZE - 8];
+    struct vq_rings q;
     struct virtio_blk_hdr hdr[MAX_SLOTS];
     uint8_t st[MAX_SLOTS];
 };
 _Static_assert(sizeof(struct dma) <= SG_BLK_DRIVER_RESERVED, "virtqueue fits the reserved part");
-_Static_assert(__builtin_offsetof(struct dma, avail) == 4096, "avail ring on its own page");
-_Static_assert(__builtin_offsetof(struct dma, used) == 8192, "used ring on its own page");
 
 struct slot {
     bool busy;
@@ -72,8 +47,8 @@ static volatile uint32_t *regs;
 static volatile struct dma *dma;
 static uint64_t dma_paddr, data_paddr, data_usable;
 static uint64_t capacity; // sectors
-static uint32_t qsize, nslots, inflight;
-static uint16_t last_used;
+static struct vq q;
+static uint32_t nslots, inflight;
 static bool has_flush, read_only;
 static bool dev_ok; // false: every request gets SG_BLK_ENODEV
 static bool ready;  // false: the config is unusable, stay idle
@@ -119,18 +94,14 @@ static bool dev_init(void)
     } while (gen != rd(VIRTIO_MMIO_CONFIG_GENERATION));
     capacity = (uint64_t)chi << 32 | clo;
 
-    qsize = vio_queue_size(regs, 0, QSIZE, 3);
-    if (!qsize)
-        return dev_fail("queue 0 unusable (live after reset, or under 3 entries)");
-    nslots = qsize / 3 < MAX_SLOTS ? qsize / 3 : MAX_SLOTS;
     for (uint32_t i = 0; i < sizeof(struct dma); i++)
         ((volatile uint8_t *)dma)[i] = 0;
-    vio_queue_ready(regs, 0, qsize, dma_paddr + __builtin_offsetof(struct dma, desc),
-                    dma_paddr + __builtin_offsetof(struct dma, avail),
-                    dma_paddr + __builtin_offsetof(struct dma, used));
+    if (!vq_init(&q, regs, 0, &dma->q, dma_paddr + __builtin_offsetof(struct dma, q), QSIZE, 3))
+        return dev_fail("queue 0 unusable (live after reset, or under 3 entries)");
+    nslots = q.size / 3 < MAX_SLOTS ? q.size / 3 : MAX_SLOTS;
     vio_driver_ok(regs);
     sg_printf("%s: virtio-blk at 0x%llx: %llu sectors, queue %u, flush %s%s\n", microkit_name,
-              (unsigned long long)config.disk.regs_paddr, (unsigned long long)capacity, qsize,
+              (unsigned long long)config.disk.regs_paddr, (unsigned long long)capacity, q.size,
               has_flush ? "yes" : "no", read_only ? ", read-only" : "");
     return true;
 }
@@ -181,7 +152,7 @@ static uint16_t check(const struct sg_blk_desc *r)
 // Put one checked request on the virtqueue in slot s.
 static void submit(uint32_t s, const struct sg_blk_desc *r)
 {
-    volatile struct vq_desc *d = &dma->desc[3 * s];
+    volatile struct vq_desc *d = &q.r->desc[3 * s];
     uint64_t base = dma_paddr;
     dma->hdr[s].type = r->op == SG_BLK_OP_READ    ? VIRTIO_BLK_T_IN
                        : r->op == SG_BLK_OP_WRITE ? VIRTIO_BLK_T_OUT
@@ -208,10 +179,7 @@ static void submit(uint32_t s, const struct sg_blk_desc *r)
     slots[s].busy = true;
     slots[s].req = *r;
     inflight++;
-    uint16_t idx = dma->avail.idx;
-    dma->avail.ring[idx % qsize] = (uint16_t)(3 * s);
-    vio_dma_barrier(); // descriptors before the index
-    dma->avail.idx = (uint16_t)(idx + 1);
+    vq_publish(&q, (uint16_t)(3 * s));
 }
 
 // Take requests while a slot is free and the response ring can hold every
@@ -246,10 +214,8 @@ static bool serve(void)
             answered = true;
         }
     }
-    if (queued) {
-        vio_dma_barrier();
-        wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-    }
+    if (queued)
+        vq_kick(regs, 0);
     return answered;
 }
 
@@ -258,12 +224,9 @@ static bool serve(void)
 static bool complete(void)
 {
     bool answered = false;
-    vio_dma_barrier();
-    while (last_used != dma->used.idx) {
-        __asm__ volatile("dmb sy" ::: "memory"); // the element after the index
-        uint32_t id = dma->used.ring[last_used % qsize].id;
-        last_used++;
-        uint32_t s = id / 3;
+    struct vq_used_elem e;
+    while (vq_used(&q, &e)) {
+        uint32_t id = e.id, s = id / 3;
         if (id % 3 || s >= nslots || !slots[s].busy) {
             sg_printf("%s: device returned unknown descriptor %u\n", microkit_name, id);
             continue;

@@ -16,8 +16,8 @@
 // (virtio-net header, frame), so a used-ring id names the buffer or the
 // slot, nothing is allocated at run time, and the frame itself never
 // shares a buffer with a header.
-#include "../virtio/virtio_mmio.h"
-#include "net_config.h"
+#include "virtio/virtq.h"
+#include "net/net_config.h"
 
 __attribute__((section(".sysgen_config"))) struct sysgen_net_driver_config config;
 
@@ -26,18 +26,6 @@ __attribute__((section(".sysgen_config"))) struct sysgen_net_driver_config confi
 #define QSIZE     256u // virtqueue entries we ask for (the device may offer fewer)
 #define MAX_SLOTS (QSIZE / 2)
 
-struct vq_desc {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags;
-    uint16_t next;
-};
-
-struct vq_used_elem {
-    uint32_t id;
-    uint32_t len;
-};
-
 // virtio 1.x always has the 12-byte header (num_buffers included).
 struct virtio_net_hdr {
     uint8_t flags, gso_type;
@@ -45,41 +33,17 @@ struct virtio_net_hdr {
 };
 _Static_assert(sizeof(struct virtio_net_hdr) == 12, "virtio-net header: 12 bytes");
 
-// One split virtqueue on three pages (alignments as the spec wants).
-struct vq {
-    struct vq_desc desc[QSIZE]; // 4 KiB
-    struct {
-        uint16_t flags, idx, ring[QSIZE], used_event;
-    } avail;
-    uint8_t pad1[4096 - 2 * (QSIZE + 3)];
-    struct {
-        uint16_t flags, idx;
-        struct vq_used_elem ring[QSIZE];
-        uint16_t avail_event;
-    } used;
-    uint8_t pad2[4096 - 8 * QSIZE - 8]; // the used ring is 8 * QSIZE + 8 bytes, padded
-};
-_Static_assert(sizeof(struct vq) == 3 * 4096, "virtqueue: three pages");
-_Static_assert(__builtin_offsetof(struct vq, used) == 8192, "used ring on its own page");
-
 struct dma {
-    struct vq q[2]; // rx, tx
+    struct vq_rings q[2]; // rx, tx
     struct virtio_net_hdr rx_hdr[MAX_SLOTS];
     struct virtio_net_hdr tx_hdr; // all zero: no offloads; shared by every tx slot
 };
 _Static_assert(sizeof(struct dma) <= SG_NET_DRIVER_RESERVED, "virtqueues fit the reserved part");
 
-struct queue {
-    volatile struct vq *vq;
-    uint64_t paddr; // of vq
-    uint32_t size;
-    uint16_t last_used;
-};
-
 static volatile uint32_t *regs;
 static volatile struct dma *dma;
 static uint64_t dma_paddr, rx_paddr, tx_paddr, tx_size;
-static struct queue q[2];
+static struct vq q[2];
 static uint32_t nbufs;             // rx pool
 static bool rx_at_virt[MAX_SLOTS]; // rx buffer i is lent to net_virt_rx
 static uint32_t ntx;               // tx slots
@@ -109,17 +73,7 @@ static bool dev_fail(const char *why)
 
 static bool queue_init(uint32_t n)
 {
-    struct queue *qu = &q[n];
-    qu->size = vio_queue_size(regs, n, QSIZE, 2);
-    if (!qu->size)
-        return false;
-    qu->vq = &dma->q[n];
-    qu->paddr = dma_paddr + n * sizeof(struct vq);
-    qu->last_used = 0;
-    vio_queue_ready(regs, n, qu->size, qu->paddr + __builtin_offsetof(struct vq, desc),
-                    qu->paddr + __builtin_offsetof(struct vq, avail),
-                    qu->paddr + __builtin_offsetof(struct vq, used));
-    return true;
+    return vq_init(&q[n], regs, n, &dma->q[n], dma_paddr + n * sizeof(struct vq_rings), QSIZE, 2);
 }
 
 // The virtio 1.x initialisation sequence (spec 3.1.1): features
@@ -166,8 +120,7 @@ static bool dev_init(void)
 // Give rx buffer i to the device: descriptors 2i (header) and 2i+1 (frame).
 static void rx_post(uint32_t i)
 {
-    struct queue *qu = &q[RXQ];
-    volatile struct vq_desc *d = &qu->vq->desc[2 * i];
+    volatile struct vq_desc *d = &q[RXQ].r->desc[2 * i];
     d[0].addr =
         dma_paddr + __builtin_offsetof(struct dma, rx_hdr) + i * sizeof(struct virtio_net_hdr);
     d[0].len = sizeof(struct virtio_net_hdr);
@@ -178,10 +131,7 @@ static void rx_post(uint32_t i)
     d[1].flags = VIRTQ_DESC_F_WRITE;
     d[1].next = 0;
     rx_at_virt[i] = false;
-    uint16_t idx = qu->vq->avail.idx;
-    qu->vq->avail.ring[idx % qu->size] = (uint16_t)(2 * i);
-    vio_dma_barrier(); // descriptors before the index
-    qu->vq->avail.idx = (uint16_t)(idx + 1);
+    vq_publish(&q[RXQ], (uint16_t)(2 * i));
 }
 
 void init(void)
@@ -208,8 +158,7 @@ void init(void)
         return;
     for (uint32_t i = 0; i < nbufs; i++)
         rx_post(i);
-    vio_dma_barrier();
-    wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
+    vq_kick(regs, RXQ);
 }
 
 // Frames the device wrote: lend each buffer to net_virt_rx (its active
@@ -217,14 +166,9 @@ void init(void)
 // the buffer straight back.
 static bool rx_complete(void)
 {
-    struct queue *qu = &q[RXQ];
     bool sent = false, reposted = false;
-    vio_dma_barrier();
-    while (qu->last_used != qu->vq->used.idx) {
-        vio_dma_barrier(); // the element after the index
-        struct vq_used_elem e = {qu->vq->used.ring[qu->last_used % qu->size].id,
-                                 qu->vq->used.ring[qu->last_used % qu->size].len};
-        qu->last_used++;
+    struct vq_used_elem e;
+    while (vq_used(&q[RXQ], &e)) {
         uint32_t i = e.id / 2;
         if (e.id % 2 || i >= nbufs || rx_at_virt[i]) {
             sg_printf("%s: device returned unknown rx descriptor %u\n", microkit_name, e.id);
@@ -241,10 +185,8 @@ static bool rx_complete(void)
         rx_at_virt[i] = true;
         sent = true;
     }
-    if (reposted) {
-        vio_dma_barrier();
-        wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
-    }
+    if (reposted)
+        vq_kick(regs, RXQ);
     return sent;
 }
 
@@ -269,17 +211,14 @@ static void rx_refill(void)
         rx_post((uint32_t)i);
         posted = true;
     }
-    if (posted) {
-        vio_dma_barrier();
-        wr(VIRTIO_MMIO_QUEUE_NOTIFY, RXQ);
-    }
+    if (posted)
+        vq_kick(regs, RXQ);
 }
 
 // Frames net_virt_tx queued.  One is taken only while a slot is free and
 // the free ring can hold every answer we owe.
 static bool tx_submit(bool *answered)
 {
-    struct queue *qu = &q[TXQ];
     bool queued = false;
     for (;;) {
         int n = sg_net_pending(&tx.active);
@@ -305,7 +244,7 @@ static bool tx_submit(bool *answered)
             *answered = true;
             continue;
         }
-        volatile struct vq_desc *vd = &qu->vq->desc[2 * s];
+        volatile struct vq_desc *vd = &q[TXQ].r->desc[2 * s];
         vd[0].addr = dma_paddr + __builtin_offsetof(struct dma, tx_hdr);
         vd[0].len = sizeof(struct virtio_net_hdr);
         vd[0].flags = VIRTQ_DESC_F_NEXT;
@@ -317,30 +256,21 @@ static bool tx_submit(bool *answered)
         tx_busy[s] = true;
         tx_req[s] = d;
         tx_inflight++;
-        uint16_t idx = qu->vq->avail.idx;
-        qu->vq->avail.ring[idx % qu->size] = (uint16_t)(2 * s);
-        vio_dma_barrier();
-        qu->vq->avail.idx = (uint16_t)(idx + 1);
+        vq_publish(&q[TXQ], (uint16_t)(2 * s));
         queued = true;
     }
-    if (queued) {
-        vio_dma_barrier();
-        wr(VIRTIO_MMIO_QUEUE_NOTIFY, TXQ);
-    }
+    if (queued)
+        vq_kick(regs, TXQ);
     return queued;
 }
 
 // Frames the device sent: their buffers go back to net_virt_tx.
 static bool tx_complete(void)
 {
-    struct queue *qu = &q[TXQ];
     bool answered = false;
-    vio_dma_barrier();
-    while (qu->last_used != qu->vq->used.idx) {
-        vio_dma_barrier();
-        uint32_t id = qu->vq->used.ring[qu->last_used % qu->size].id;
-        qu->last_used++;
-        uint32_t s = id / 2;
+    struct vq_used_elem e;
+    while (vq_used(&q[TXQ], &e)) {
+        uint32_t id = e.id, s = id / 2;
         if (id % 2 || s >= ntx || !tx_busy[s]) {
             sg_printf("%s: device returned unknown tx descriptor %u\n", microkit_name, id);
             continue;

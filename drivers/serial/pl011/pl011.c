@@ -2,7 +2,7 @@
 // PL011 UART driver PD: hardware only.  Bytes from the tx virtualiser go
 // out of the transmit FIFO; received bytes go to the rx virtualiser.  Which
 // client a byte belongs to is the virtualisers' business, not the driver's.
-#include "serial_config.h"
+#include "serial/serial_config.h"
 
 #define UART_DR   0x00
 #define UART_FR   0x18

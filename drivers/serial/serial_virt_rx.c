@@ -3,7 +3,7 @@
 // character (Ctrl-\ by default) followed by a client's index (0-9) sends
 // further input to that client; the switch itself is announced on the
 // kernel console and not passed on.
-#include "serial_config.h"
+#include "serial/serial_config.h"
 
 __attribute__((section(".sysgen_config"))) struct sysgen_serial_virt_config config;
 

@@ -2,7 +2,7 @@
 // Serial tx virtualiser: merges the clients' output into the driver's
 // queue, starting each line with the client's name in brackets so a reader
 // of the shared console knows who said what.  Policy only, no hardware.
-#include "serial_config.h"
+#include "serial/serial_config.h"
 
 __attribute__((section(".sysgen_config"))) struct sysgen_serial_virt_config config;
 
