@@ -82,7 +82,7 @@ static bool take_one(struct blk *b, bool *sent, bool *done)
             slot = i;
             break;
         }
-    if (slot == b->nslots || bq_cli_full(&b->end))
+    if (slot == b->nslots || sg_blk_full(&b->end))
         return false; // the queue waits until blk_virt answers
     const char *why = 0;
     int r = virtq_pop(&d->vq[REQQ], d->mem, &chain, &why);
@@ -126,7 +126,7 @@ static bool take_one(struct blk *b, bool *sent, bool *done)
             return true;
         }
         q.count = (uint32_t)(len / SG_BLK_SECTOR);
-        if (!bq_range_ok(sector, q.count, b->capacity)) {
+        if (!sg_blk_range_ok(sector, q.count, b->capacity)) {
             d->warn(d, "sectors beyond the partition, from", sector);
             finish(b, chain.head, status, VIRTIO_BLK_S_IOERR, 0);
             return true;
@@ -156,7 +156,7 @@ static bool take_one(struct blk *b, bool *sent, bool *done)
         for (unsigned i = 0; i < chain.n; i++)
             if (chain.seg[i].write)
                 rq->seg[rq->nseg++] = chain.seg[i];
-    bq_cli_request(&b->end, &q);
+    sg_blk_request(&b->end, &q);
     *sent = true;
     *done = false;
     return true;
@@ -177,7 +177,7 @@ void blk_responses(struct blk *b)
 {
     struct sg_blk_desc r;
     bool any = false;
-    while (bq_cli_response(&b->end, &r)) {
+    while (sg_blk_response(&b->end, &r)) {
         if (r.id >= b->nslots || !b->req[r.id].busy) {
             b->dev.warn(&b->dev, "blk_virt answered an unknown request", r.id);
             continue;

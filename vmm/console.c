@@ -19,10 +19,10 @@ static struct console *console_of(struct virtio_dev *d)
 
 static void put(struct console *c, char ch)
 {
-    if (sq_put(&c->tx, ch))
+    if (sg_serial_put(&c->tx, ch))
         return;
     c->kick_tx(c); // the virtualiser empties the ring before we go on
-    if (!sq_put(&c->tx, ch))
+    if (!sg_serial_put(&c->tx, ch))
         c->dropped++;
 }
 
@@ -71,7 +71,7 @@ void console_rx(struct console *c)
     const char *why = 0;
     bool any = false;
     int r = 0;
-    while (!sq_empty(&c->rx) && (r = virtq_pop(q, d->mem, &chain, &why)) > 0) {
+    while (!sg_serial_empty(&c->rx) && (r = virtq_pop(q, d->mem, &chain, &why)) > 0) {
         any = true;
         if (chain.bad) {
             fail(d, RXQ, &chain);
@@ -82,7 +82,7 @@ void console_rx(struct console *c)
             if (!chain.seg[i].write)
                 continue;
             char ch;
-            for (uint32_t k = 0; k < chain.seg[i].len && sq_get(&c->rx, &ch); k++) {
+            for (uint32_t k = 0; k < chain.seg[i].len && sg_serial_get(&c->rx, &ch); k++) {
                 chain.seg[i].va[k] = (uint8_t)ch;
                 written++;
             }

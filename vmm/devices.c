@@ -117,7 +117,7 @@ static void kick_console(struct console *c)
 static bool ring_ok(const struct sysgen_conn *c, struct sg_serial_ring *r)
 {
     if (!c->queue_vaddr || c->queue_size < sizeof(struct sg_serial_queue) || !c->data_vaddr ||
-        !sq_valid_size(c->data_size) || c->ch > SYSGEN_MAX_CHANNEL_ID)
+        !sg_serial_size_ok(c->data_size) || c->ch > SYSGEN_MAX_CHANNEL_ID)
         return false;
     r->q = (volatile struct sg_serial_queue *)c->queue_vaddr;
     r->data = (volatile char *)c->data_vaddr;
@@ -144,7 +144,7 @@ static bool console_notified(microkit_channel ch, bool running)
         return true;
     }
     char c; // a stopped guest takes no input: drop it
-    while (sq_get(&con.rx, &c))
+    while (sg_serial_get(&con.rx, &c))
         ;
     return true;
 }

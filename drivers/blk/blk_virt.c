@@ -95,7 +95,7 @@ static void answer(uint32_t i, const struct sg_blk_desc *req, uint16_t status)
         return;
     struct sg_blk_desc r = *req;
     r.status = status;
-    bq_srv_respond(&c->end, &r);
+    sg_blk_respond(&c->end, &r);
     notify_clients |= 1ull << i;
 }
 
@@ -111,7 +111,7 @@ static void to_driver(int j, uint16_t op, uint64_t sector, uint32_t count)
         .offset = (uint64_t)jobs[j].unit * UNIT,
     };
     jobs[j].busy = true;
-    bq_cli_request(&drv, &d);
+    sg_blk_request(&drv, &d);
 }
 
 void init(void)
@@ -243,10 +243,10 @@ static uint16_t check(const struct client *c, const struct sg_blk_desc *r)
         return SG_BLK_OK;
     if (r->op != SG_BLK_OP_READ && r->op != SG_BLK_OP_WRITE)
         return SG_BLK_EINVAL;
-    if (!bq_data_ok(r->offset, r->count, c->data_size) ||
+    if (!sg_blk_data_ok(r->offset, r->count, c->data_size) ||
         (uint64_t)r->count * SG_BLK_SECTOR > (uint64_t)nunits * UNIT)
         return SG_BLK_EINVAL;
-    if (!bq_range_ok(r->sector, r->count, c->nsectors))
+    if (!sg_blk_range_ok(r->sector, r->count, c->nsectors))
         return SG_BLK_ERANGE;
     return SG_BLK_OK;
 }
@@ -257,7 +257,7 @@ static bool start(uint32_t i, const struct sg_blk_desc *r)
 {
     struct client *c = &clients[i];
     int j = alloc_job();
-    if (j < 0 || bq_cli_full(&drv))
+    if (j < 0 || sg_blk_full(&drv))
         return false;
     uint32_t units = r->op == SG_BLK_OP_FLUSH ? 0 : (r->count * SG_BLK_SECTOR + UNIT - 1) / UNIT;
     int u = units ? alloc_units(units) : 0;
@@ -283,10 +283,10 @@ static bool start(uint32_t i, const struct sg_blk_desc *r)
 static bool serve_one(uint32_t i, bool *submitted)
 {
     struct client *c = &clients[i];
-    if (c->state == C_DEAD || c->state == C_WAITING || bq_srv_resp_room(&c->end) <= c->inflight)
+    if (c->state == C_DEAD || c->state == C_WAITING || sg_blk_resp_room(&c->end) <= c->inflight)
         return false;
     if (!c->stalled) {
-        int n = bq_srv_pending(&c->end);
+        int n = sg_blk_pending(&c->end);
         if (n < 0) {
             sg_printf("%s: client %u broke its request ring; dropping it\n", microkit_name, i);
             c->state = C_DEAD;
@@ -294,7 +294,7 @@ static bool serve_one(uint32_t i, bool *submitted)
         }
         if (n == 0)
             return false;
-        bq_srv_take(&c->end, &c->held);
+        sg_blk_take(&c->end, &c->held);
         uint16_t status = check(c, &c->held);
         if (status != SG_BLK_OK) {
             answer(i, &c->held, status);
@@ -327,7 +327,7 @@ void notified(microkit_channel ch)
         return;
     if (ch == config.driver.ch) {
         struct sg_blk_desc r;
-        while (bq_cli_response(&drv, &r))
+        while (sg_blk_response(&drv, &r))
             driver_done(&r);
     }
     pump();

@@ -11,7 +11,7 @@
 
 static inline bool serial_ring(const struct sysgen_conn *c, struct sg_serial_ring *r)
 {
-    if (!c->queue_vaddr || !sq_valid_size(c->data_size) ||
+    if (!c->queue_vaddr || !sg_serial_size_ok(c->data_size) ||
         c->queue_size < sizeof(struct sg_serial_queue))
         return false;
     r->q = (volatile struct sg_serial_queue *)c->queue_vaddr;

@@ -31,7 +31,7 @@ void notified(microkit_channel ch)
         return;
     uint32_t signalled = 0; // bitmask of clients that got input
     char c;
-    while (sq_get(&drv, &c)) {
+    while (sg_serial_get(&drv, &c)) {
         if (switching) {
             switching = false;
             uint32_t n = (uint32_t)(c - '0');
@@ -42,12 +42,12 @@ void notified(microkit_channel ch)
                 continue;
             }
             // Not a client index: pass both bytes on, nothing is lost.
-            sq_put(&client[current], (char)config.switch_char);
+            sg_serial_put(&client[current], (char)config.switch_char);
         } else if ((uint8_t)c == config.switch_char) {
             switching = true;
             continue;
         }
-        if (sq_put(&client[current], c))
+        if (sg_serial_put(&client[current], c))
             signalled |= 1u << current;
     }
     for (uint32_t i = 0; i < config.num_clients; i++)

@@ -29,7 +29,7 @@ void init(void)
 
 static void put(char c)
 {
-    sq_put(&drv, c); // a full driver queue drops output rather than block
+    sg_serial_put(&drv, c); // a full driver queue drops output rather than block
 }
 
 static void tag(uint32_t i)
@@ -46,7 +46,7 @@ static bool drain(uint32_t i)
 {
     bool any = false;
     char c;
-    while (sq_get(&client[i], &c)) {
+    while (sg_serial_get(&client[i], &c)) {
         // Another client's unfinished line: close it before switching.
         if (last >= 0 && last != (int)i && !at_line_start[last]) {
             put('\n');

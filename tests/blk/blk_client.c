@@ -87,7 +87,7 @@ static void send(unsigned n)
             data[s->offset + i] = 0;
     struct sg_blk_desc d = {
         .id = 1000 + n, .op = s->op, .count = s->count, .sector = s->sector, .offset = s->offset};
-    if (!bq_cli_request(&blk, &d))
+    if (!sg_blk_request(&blk, &d))
         fail("request ring full");
     microkit_notify(BLK_TEST_CH_BLK);
 }
@@ -163,7 +163,7 @@ static void burst(uint16_t op)
                                 .count = BLK_TEST_BURST_COUNT,
                                 .sector = BLK_TEST_BURST_SECTOR + k * BLK_TEST_BURST_COUNT,
                                 .offset = (uint64_t)k * BLK_TEST_BURST_COUNT * SG_BLK_SECTOR};
-        if (!bq_cli_request(&blk, &d)) {
+        if (!sg_blk_request(&blk, &d)) {
             fail("burst: request ring full");
             break;
         }
@@ -245,7 +245,7 @@ void notified(microkit_channel ch)
 {
     if (ch == BLK_TEST_CH_BLK) {
         struct sg_blk_desc r;
-        while (bq_cli_response(&blk, &r))
+        while (sg_blk_response(&blk, &r))
             response(&r);
     } else if (me == 0 && (ch == BLK_TEST_CH_DONE || ch == BLK_TEST_CH_DONE + 1)) {
         done |= 1u << (ch - BLK_TEST_CH_DONE + 1);

@@ -91,22 +91,22 @@ static int teardown(void **state)
 static unsigned serve(void)
 {
     unsigned n = 0;
-    while (bq_srv_pending(&srv) > 0) {
+    while (sg_blk_pending(&srv) > 0) {
         struct sg_blk_desc d;
-        bq_srv_take(&srv, &d);
+        sg_blk_take(&srv, &d);
         d.status = SG_BLK_OK;
         if (d.op == SG_BLK_OP_FLUSH) {
             flushes++;
-        } else if (!bq_data_ok(d.offset, d.count, DATA_SIZE) ||
-                   !bq_range_ok(d.sector, d.count, DISK_SECS)) {
+        } else if (!sg_blk_data_ok(d.offset, d.count, DATA_SIZE) ||
+                   !sg_blk_range_ok(d.sector, d.count, DISK_SECS)) {
             d.status = SG_BLK_ERANGE;
         } else if (d.op == SG_BLK_OP_READ) {
             memcpy(data + d.offset, disk + d.sector * 512, d.count * 512);
         } else {
             memcpy(disk + d.sector * 512, data + d.offset, d.count * 512);
         }
-        assert_true(bq_srv_resp_room(&srv) > 0);
-        bq_srv_respond(&srv, &d);
+        assert_true(sg_blk_resp_room(&srv) > 0);
+        sg_blk_respond(&srv, &d);
         n++;
     }
     return n;
@@ -306,7 +306,7 @@ static void test_refused(void **state)
     for (unsigned i = 0; i < 4; i++)
         assert_int_equal(*st(i), 1);
     assert_int_equal(*st(4), 2);
-    assert_int_equal(bq_srv_pending(&srv), 0);
+    assert_int_equal(sg_blk_pending(&srv), 0);
     // No header, or no status byte: failed with length 0.
     *desc(0) = (struct virtq_desc){.addr = BUF, .len = 8, .flags = 1, .next = 1};
     *desc(1) = (struct virtq_desc){.addr = BUF + 0xf000, .len = 1, .flags = 2};
@@ -332,7 +332,7 @@ static void test_backpressure(void **state)
     for (unsigned i = 0; i < 5; i++)
         request(i * 3, 0, i, BUF + i * 0x1000, 512, BUF + 0xf000 + i);
     wr(0x050, 0);
-    assert_int_equal(bq_srv_pending(&srv), 4);
+    assert_int_equal(sg_blk_pending(&srv), 4);
     assert_int_equal(serve(), 4);
     blk_responses(&b); // four done, the fifth sent
     assert_int_equal(used()->idx, 4);
@@ -363,7 +363,7 @@ static void test_reset_in_flight(void **state)
         assert_false(b.req[i].busy);
     // blk_virt answering something never asked: ignored.
     struct sg_blk_desc d = {.id = 3, .op = SG_BLK_OP_READ, .count = 1};
-    bq_srv_respond(&srv, &d);
+    sg_blk_respond(&srv, &d);
     blk_responses(&b);
     assert_int_equal(used()->idx, 0);
     assert_true(warned > 0);

@@ -335,7 +335,7 @@ static void test_transmit_full_ring(void **state)
 static void put_rx(const char *s)
 {
     for (; *s; s++)
-        assert_true(sq_put(&con.rx, *s));
+        assert_true(sg_serial_put(&con.rx, *s));
 }
 
 static void test_receive(void **state)
@@ -359,7 +359,7 @@ static void test_receive(void **state)
     console_rx(&con);
     assert_int_equal(qused(0)->ring[1].len, 2);
     assert_memory_equal(ram(BUF + 100), "ef", 2);
-    assert_true(sq_empty(&con.rx));
+    assert_true(sg_serial_empty(&con.rx));
 }
 
 static void test_receive_before_driver_ok(void **state)
@@ -454,13 +454,13 @@ static void test_random_guest(void **state)
         }
         for (unsigned k = 0; k < 8; k++) {
             for (const char *p = "0123456789"; *p; p++)
-                sq_put(&con.rx, *p); // a full ring drops, as virt_rx's would
+                sg_serial_put(&con.rx, *p); // a full ring drops, as virt_rx's would
             wr(0x050, (uint32_t)(rand() % 3));
             console_rx(&con);
             if (rand() % 8 == 0)
                 wr((uint64_t)(rand() % 0x100) & ~3ull, (uint32_t)rand());
             wr(0x064, 3);
-            while (sq_get(&con.tx, &(char){0}))
+            while (sg_serial_get(&con.tx, &(char){0}))
                 ;
         }
     }

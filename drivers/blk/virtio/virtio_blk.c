@@ -129,7 +129,7 @@ static void respond(const struct sg_blk_desc *req, uint16_t status)
 {
     struct sg_blk_desc r = *req;
     r.status = status;
-    bq_srv_respond(&virt, &r);
+    sg_blk_respond(&virt, &r);
 }
 
 static uint16_t check(const struct sg_blk_desc *r)
@@ -140,9 +140,9 @@ static uint16_t check(const struct sg_blk_desc *r)
         return SG_BLK_OK;
     if (r->op != SG_BLK_OP_READ && r->op != SG_BLK_OP_WRITE)
         return SG_BLK_EINVAL;
-    if (!bq_data_ok(r->offset, r->count, data_usable))
+    if (!sg_blk_data_ok(r->offset, r->count, data_usable))
         return SG_BLK_EINVAL;
-    if (!bq_range_ok(r->sector, r->count, capacity))
+    if (!sg_blk_range_ok(r->sector, r->count, capacity))
         return SG_BLK_ERANGE;
     if (r->op == SG_BLK_OP_WRITE && read_only)
         return SG_BLK_EUNSUPP;
@@ -188,13 +188,13 @@ static bool serve(void)
 {
     bool queued = false, answered = false;
     for (;;) {
-        int n = bq_srv_pending(&virt);
+        int n = sg_blk_pending(&virt);
         if (n < 0) {
             sg_printf("%s: blk_virt's request ring is corrupt; ignoring it\n", microkit_name);
             ready = false;
             break;
         }
-        if (n == 0 || bq_srv_resp_room(&virt) <= inflight)
+        if (n == 0 || sg_blk_resp_room(&virt) <= inflight)
             break;
         uint32_t s = 0;
         while (s < nslots && slots[s].busy)
@@ -203,7 +203,7 @@ static bool serve(void)
         struct sg_blk_desc r;
         if (dev_ok && s == nslots)
             break; // all slots busy: the next completion brings us back
-        bq_srv_take(&virt, &r);
+        sg_blk_take(&virt, &r);
         status = check(&r);
         // Flush on a device without a write cache: nothing to do.
         if (status == SG_BLK_OK && !(r.op == SG_BLK_OP_FLUSH && !has_flush)) {

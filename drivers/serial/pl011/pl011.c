@@ -53,7 +53,7 @@ static void transmit(void)
     char c;
     // Busy-waiting on a full FIFO: QEMU never fills it; on hardware this
     // bounds output to the line rate, a TX interrupt would free the CPU.
-    while (sq_get(&tx, &c)) {
+    while (sg_serial_get(&tx, &c)) {
         while (rd(UART_FR) & FR_TXFF)
             ;
         wr(UART_DR, (uint8_t)c);
@@ -69,7 +69,7 @@ static void receive(void)
     wr(UART_ICR, INT_RX | INT_RT);
     while (!(rd(UART_FR) & FR_RXFE)) {
         char c = (char)(rd(UART_DR) & 0xff);
-        got |= sq_put(&rx, c); // a full ring drops input, as a UART would
+        got |= sg_serial_put(&rx, c); // a full ring drops input, as a UART would
     }
     if (got)
         microkit_notify(config.rx.ch);

@@ -95,15 +95,15 @@ struct sg_blk_end {
 
 // Requests waiting, or -1 if the client moved its tail impossibly far (a
 // broken or hostile client: stop reading its ring).
-static inline int bq_srv_pending(const struct sg_blk_end *e)
+static inline int sg_blk_pending(const struct sg_blk_end *e)
 {
     uint32_t n = e->q->req_idx.tail - e->own_req;
     return n > SG_BLK_RING_SIZE ? -1 : (int)n;
 }
 
-// Take the next request (caller checked bq_srv_pending() > 0).  The copy
+// Take the next request (caller checked sg_blk_pending() > 0).  The copy
 // is the only read of that entry: what is checked is what is used.
-static inline void bq_srv_take(struct sg_blk_end *e, struct sg_blk_desc *d)
+static inline void sg_blk_take(struct sg_blk_end *e, struct sg_blk_desc *d)
 {
     __atomic_thread_fence(__ATOMIC_ACQUIRE); // the entry after the tail
     volatile struct sg_blk_desc *s = &e->q->req[e->own_req & (SG_BLK_RING_SIZE - 1)];
@@ -120,14 +120,14 @@ static inline void bq_srv_take(struct sg_blk_end *e, struct sg_blk_desc *d)
 
 // Free response entries.  A client head that is ahead of our tail or
 // impossibly far behind counts as "no room": that only stalls that client.
-static inline uint32_t bq_srv_resp_room(const struct sg_blk_end *e)
+static inline uint32_t sg_blk_resp_room(const struct sg_blk_end *e)
 {
     uint32_t used = e->own_resp - e->q->resp_idx.head;
     return used > SG_BLK_RING_SIZE ? 0 : SG_BLK_RING_SIZE - used;
 }
 
-// Post a response (caller checked bq_srv_resp_room() > 0).
-static inline void bq_srv_respond(struct sg_blk_end *e, const struct sg_blk_desc *d)
+// Post a response (caller checked sg_blk_resp_room() > 0).
+static inline void sg_blk_respond(struct sg_blk_end *e, const struct sg_blk_desc *d)
 {
     volatile struct sg_blk_desc *s = &e->q->resp[e->own_resp & (SG_BLK_RING_SIZE - 1)];
     s->id = d->id;
@@ -143,14 +143,14 @@ static inline void bq_srv_respond(struct sg_blk_end *e, const struct sg_blk_desc
 
 // -- client side ---------------------------------------------------------
 
-static inline bool bq_cli_full(const struct sg_blk_end *e)
+static inline bool sg_blk_full(const struct sg_blk_end *e)
 {
     return e->own_req - e->q->req_idx.head >= SG_BLK_RING_SIZE;
 }
 
-static inline bool bq_cli_request(struct sg_blk_end *e, const struct sg_blk_desc *d)
+static inline bool sg_blk_request(struct sg_blk_end *e, const struct sg_blk_desc *d)
 {
-    if (bq_cli_full(e))
+    if (sg_blk_full(e))
         return false;
     volatile struct sg_blk_desc *s = &e->q->req[e->own_req & (SG_BLK_RING_SIZE - 1)];
     s->id = d->id;
@@ -167,7 +167,7 @@ static inline bool bq_cli_request(struct sg_blk_end *e, const struct sg_blk_desc
 
 // Next response, if any.  The server is trusted by its clients to follow
 // the protocol, but a bad tail still cannot make us read past the ring.
-static inline bool bq_cli_response(struct sg_blk_end *e, struct sg_blk_desc *d)
+static inline bool sg_blk_response(struct sg_blk_end *e, struct sg_blk_desc *d)
 {
     uint32_t n = e->q->resp_idx.tail - e->own_resp;
     if (n == 0 || n > SG_BLK_RING_SIZE)
@@ -188,14 +188,14 @@ static inline bool bq_cli_response(struct sg_blk_end *e, struct sg_blk_desc *d)
 
 // Is [offset, offset + count sectors) inside a data region of `size`
 // bytes?  Written so that no value of offset or count can overflow.
-static inline bool bq_data_ok(uint64_t offset, uint32_t count, uint64_t size)
+static inline bool sg_blk_data_ok(uint64_t offset, uint32_t count, uint64_t size)
 {
     uint64_t len = (uint64_t)count * SG_BLK_SECTOR; // < 2^41: no overflow
     return count && len <= size && offset <= size - len;
 }
 
 // Is [sector, sector + count) inside `nsectors`?
-static inline bool bq_range_ok(uint64_t sector, uint32_t count, uint64_t nsectors)
+static inline bool sg_blk_range_ok(uint64_t sector, uint32_t count, uint64_t nsectors)
 {
     return count <= nsectors && sector <= nsectors - count;
 }

@@ -25,24 +25,24 @@ struct sg_serial_ring {
     uint32_t size; // power of two
 };
 
-static inline bool sq_valid_size(uint64_t size)
+static inline bool sg_serial_size_ok(uint64_t size)
 {
     return size && size <= (1u << 31) && (size & (size - 1)) == 0;
 }
 
-static inline bool sq_empty(const struct sg_serial_ring *r)
+static inline bool sg_serial_empty(const struct sg_serial_ring *r)
 {
     return r->q->tail == r->q->head;
 }
 
-static inline bool sq_full(const struct sg_serial_ring *r)
+static inline bool sg_serial_full(const struct sg_serial_ring *r)
 {
     return r->q->tail - r->q->head >= r->size;
 }
 
-static inline bool sq_put(struct sg_serial_ring *r, char c)
+static inline bool sg_serial_put(struct sg_serial_ring *r, char c)
 {
-    if (sq_full(r))
+    if (sg_serial_full(r))
         return false;
     r->data[r->q->tail & (r->size - 1)] = c;
     __atomic_thread_fence(__ATOMIC_RELEASE); // the byte before the index
@@ -50,9 +50,9 @@ static inline bool sq_put(struct sg_serial_ring *r, char c)
     return true;
 }
 
-static inline bool sq_get(struct sg_serial_ring *r, char *c)
+static inline bool sg_serial_get(struct sg_serial_ring *r, char *c)
 {
-    if (sq_empty(r))
+    if (sg_serial_empty(r))
         return false;
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     *c = r->data[r->q->head & (r->size - 1)];

@@ -17,7 +17,7 @@ static unsigned len;
 static void say(const char *s)
 {
     while (*s)
-        sq_put(&tx, *s++);
+        sg_serial_put(&tx, *s++);
 }
 
 void init(void)
@@ -34,7 +34,7 @@ void notified(microkit_channel ch)
     if (ch != RX)
         return;
     char c;
-    while (sq_get(&rx, &c)) {
+    while (sg_serial_get(&rx, &c)) {
         if (c == '\r' || c == '\n') {
             if (!len)
                 continue;
