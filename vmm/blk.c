@@ -71,94 +71,131 @@ static void finish(struct blk *b, uint16_t head, uint8_t *status, uint8_t s, uin
     virtq_push(&b->dev.vq[REQQ], head, written + (status ? 1 : 0));
 }
 
-// Take one chain and send it on, or complete it at once; false if there
-// is nothing to take or no room to send it.
-static bool take_one(struct blk *b, bool *sent, bool *done)
+// What a chain asks for, read from its streams.
+struct request {
+    uint32_t type;    // VIRTIO_BLK_T_*
+    uint64_t sector;
+    uint64_t len;     // data bytes: the writable stream less the status byte for a read,
+                      // the readable stream less the header for a write
+    unsigned wsegs;   // device-writable buffers
+    uint8_t *status;  // the last byte of the writable stream
+};
+
+// A request slot no request is using, or nslots if all are.
+static unsigned free_slot(const struct blk *b)
+{
+    for (unsigned i = 0; i < b->nslots; i++)
+        if (!b->req[i].busy)
+            return i;
+    return b->nslots;
+}
+
+// The chain's header and status byte; false if it has no room for them.
+static bool decode(const struct virtq_chain *c, struct request *r)
+{
+    uint64_t rlen = virtq_stream_len(c, false), wlen = virtq_stream_len(c, true);
+    r->wsegs = 0;
+    for (unsigned i = 0; i < c->n; i++)
+        r->wsegs += c->seg[i].write;
+    r->status = status_byte(c);
+    if (rlen < HDR_LEN || !r->status)
+        return false;
+    uint8_t hdr[HDR_LEN];
+    virtq_stream_read(c, 0, hdr, HDR_LEN);
+    r->type = (uint32_t)sg_le_get(hdr, 4);
+    r->sector = sg_le_get(hdr + 8, 8);
+    r->len = r->type == VIRTIO_BLK_T_IN ? wlen - 1 : rlen - HDR_LEN;
+    return true;
+}
+
+// VIRTIO_BLK_S_OK if the request can be sent on, else the status to fail
+// it with.  Data must be whole sectors, fit one slot, and lie inside the
+// partition.
+static uint8_t validate(struct blk *b, const struct request *r)
 {
     struct virtio_dev *d = &b->dev;
-    unsigned slot = b->nslots;
-    for (unsigned i = 0; i < b->nslots; i++)
-        if (!b->req[i].busy) {
-            slot = i;
-            break;
-        }
-    if (slot == b->nslots || sg_blk_full(&b->end))
-        return false; // the queue waits until blk_virt answers
-    const char *why = 0;
-    int r = virtq_pop(&d->vq[REQQ], d->mem, &chain, &why);
-    if (r < 0)
-        virtio_needs_reset(d, why, REQQ);
-    if (r <= 0)
-        return false;
-    *done = true;
-    if (chain.bad) {
-        d->warn(d, chain.bad, chain.bad_addr);
-        virtq_push(&d->vq[REQQ], chain.head, 0);
-        return true;
-    }
-    uint64_t rlen = 0, wlen = 0;
-    unsigned wsegs = 0;
-    for (unsigned i = 0; i < chain.n; i++) {
-        if (chain.seg[i].write)
-            wlen += chain.seg[i].len, wsegs++;
-        else
-            rlen += chain.seg[i].len;
-    }
-    uint8_t *status = status_byte(&chain);
-    if (rlen < HDR_LEN || !status) {
-        d->warn(d, "request without header or status byte", chain.head);
-        virtq_push(&d->vq[REQQ], chain.head, 0);
-        return true;
-    }
-    uint8_t hdr[HDR_LEN];
-    virtq_stream_read(&chain, 0, hdr, HDR_LEN);
-    uint32_t type = (uint32_t)sg_le_get(hdr, 4);
-    uint64_t sector = sg_le_get(hdr + 8, 8);
-    uint64_t len = type == VIRTIO_BLK_T_IN ? wlen - 1 : rlen - HDR_LEN;
-    struct sg_blk_desc q = {.id = slot, .sector = sector, .offset = (uint64_t)slot * BLK_SLOT_SIZE};
-    switch (type) {
+    switch (r->type) {
     case VIRTIO_BLK_T_IN:
     case VIRTIO_BLK_T_OUT:
-        if (!len || len % SG_BLK_SECTOR || len > BLK_SLOT_SIZE ||
-            (type == VIRTIO_BLK_T_IN && wsegs > BLK_SEG_MAX + 1)) {
-            d->warn(d, "request length", len);
-            finish(b, chain.head, status, VIRTIO_BLK_S_IOERR, 0);
-            return true;
+        if (!r->len || r->len % SG_BLK_SECTOR || r->len > BLK_SLOT_SIZE ||
+            (r->type == VIRTIO_BLK_T_IN && r->wsegs > BLK_SEG_MAX + 1)) {
+            d->warn(d, "request length", r->len);
+            return VIRTIO_BLK_S_IOERR;
         }
-        q.count = (uint32_t)(len / SG_BLK_SECTOR);
-        if (!sg_blk_range_ok(sector, q.count, b->capacity)) {
-            d->warn(d, "sectors beyond the partition, from", sector);
-            finish(b, chain.head, status, VIRTIO_BLK_S_IOERR, 0);
-            return true;
+        if (!sg_blk_range_ok(r->sector, (uint32_t)(r->len / SG_BLK_SECTOR), b->capacity)) {
+            d->warn(d, "sectors beyond the partition, from", r->sector);
+            return VIRTIO_BLK_S_IOERR;
         }
-        q.op = type == VIRTIO_BLK_T_IN ? SG_BLK_OP_READ : SG_BLK_OP_WRITE;
-        if (type == VIRTIO_BLK_T_OUT)
-            virtq_stream_read(&chain, HDR_LEN, b->data + q.offset, len);
-        break;
+        return VIRTIO_BLK_S_OK;
     case VIRTIO_BLK_T_FLUSH:
-        q.op = SG_BLK_OP_FLUSH;
-        q.sector = 0;
-        len = 0;
-        break;
+        return VIRTIO_BLK_S_OK;
     default: // GET_ID, DISCARD, ...: not offered or not supported
-        finish(b, chain.head, status, VIRTIO_BLK_S_UNSUPP, 0);
-        return true;
+        return VIRTIO_BLK_S_UNSUPP;
     }
+}
+
+// Send a valid request on to blk_virt in `slot`: a write's data into the
+// slot first; for a read, where its data will go.
+static void submit(struct blk *b, unsigned slot, const struct virtq_chain *c,
+                   const struct request *r)
+{
+    bool flush = r->type == VIRTIO_BLK_T_FLUSH;
+    struct sg_blk_desc q = {.id = slot,
+                            .op = flush                          ? SG_BLK_OP_FLUSH
+                                  : r->type == VIRTIO_BLK_T_IN ? SG_BLK_OP_READ
+                                                               : SG_BLK_OP_WRITE,
+                            .sector = flush ? 0 : r->sector,
+                            .count = flush ? 0 : (uint32_t)(r->len / SG_BLK_SECTOR),
+                            .offset = (uint64_t)slot * BLK_SLOT_SIZE};
+    if (r->type == VIRTIO_BLK_T_OUT)
+        virtq_stream_read(c, HDR_LEN, b->data + q.offset, r->len);
     struct blk_req *rq = &b->req[slot];
     rq->busy = true;
     rq->orphan = false;
-    rq->head = chain.head;
-    rq->type = (uint16_t)type;
-    rq->len = (uint32_t)len;
-    rq->status = status;
+    rq->head = c->head;
+    rq->type = (uint16_t)r->type;
+    rq->len = flush ? 0 : (uint32_t)r->len;
+    rq->status = r->status;
     rq->nseg = 0;
-    if (type == VIRTIO_BLK_T_IN) // keep where the data goes (not the status byte)
-        for (unsigned i = 0; i < chain.n; i++)
-            if (chain.seg[i].write)
-                rq->seg[rq->nseg++] = chain.seg[i];
+    if (r->type == VIRTIO_BLK_T_IN) // keep where the data goes (not the status byte)
+        for (unsigned i = 0; i < c->n; i++)
+            if (c->seg[i].write)
+                rq->seg[rq->nseg++] = c->seg[i];
     sg_blk_request(&b->end, &q);
-    *sent = true;
-    *done = false;
+}
+
+// Take one chain and send it on (*sent), or complete it at once (*done);
+// false if there is nothing to take or no room to send it.
+static bool take_one(struct blk *b, bool *sent, bool *done)
+{
+    struct virtio_dev *d = &b->dev;
+    unsigned slot = free_slot(b);
+    if (slot == b->nslots || sg_blk_full(&b->end))
+        return false; // the queue waits until blk_virt answers
+    const char *why = 0;
+    int popped = virtq_pop(&d->vq[REQQ], d->mem, &chain, &why);
+    if (popped < 0)
+        virtio_needs_reset(d, why, REQQ);
+    if (popped <= 0)
+        return false;
+    *done = true;
+    struct request r;
+    if (chain.bad) {
+        d->warn(d, chain.bad, chain.bad_addr);
+        virtq_push(&d->vq[REQQ], chain.head, 0);
+    } else if (!decode(&chain, &r)) {
+        d->warn(d, "request without header or status byte", chain.head);
+        virtq_push(&d->vq[REQQ], chain.head, 0);
+    } else {
+        uint8_t st = validate(b, &r);
+        if (st != VIRTIO_BLK_S_OK) {
+            finish(b, chain.head, r.status, st, 0);
+        } else {
+            submit(b, slot, &chain, &r);
+            *sent = true;
+            *done = false;
+        }
+    }
     return true;
 }
 

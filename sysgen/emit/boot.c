@@ -63,23 +63,12 @@ static void uenv_txt(const struct system *sys, struct strbuf *sb)
               (unsigned long long)load_address(sys), (unsigned long long)load_address(sys));
 }
 
-static bool write_with(struct output *out, const char *rel, const struct system *sys,
-                       void (*fn)(const struct system *, struct strbuf *))
-{
-    struct strbuf sb;
-    sb_init(&sb);
-    fn(sys, &sb);
-    bool ok = out_write(out, rel, sb.data, sb.len);
-    sb_free(&sb);
-    return ok;
-}
-
 bool emit_boot_files(const struct system *sys, struct output *out)
 {
     if (!sys->disk.card)
         return true;
-    if (!write_with(out, "generated/boot/boot.cmd", sys, boot_cmd) ||
-        !write_with(out, "generated/boot/uEnv.txt", sys, uenv_txt))
+    if (!write_text(out, "generated/boot/boot.cmd", sys, boot_cmd) ||
+        !write_text(out, "generated/boot/uEnv.txt", sys, uenv_txt))
         return false;
     char *cmd = out_path(out, "generated/boot/boot.cmd");
     char *scr = out_path(out, "generated/boot/boot.scr");

@@ -16,8 +16,8 @@ long long build_epoch(void)
     return v;
 }
 
-static bool write_text(struct output *out, const char *rel, const struct system *sys,
-                       void (*fn)(const struct system *, struct strbuf *))
+bool write_text(struct output *out, const char *rel, const struct system *sys,
+                void (*fn)(const struct system *, struct strbuf *))
 {
     struct strbuf sb;
     sb_init(&sb);

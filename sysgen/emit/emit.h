@@ -26,6 +26,10 @@ int disk_add_loader(const struct system *sys, struct output *out);
 // The largest loader.img the boot files can start (emit/boot.c).
 uint64_t boot_load_limit(void);
 
+// Write what `fn` prints for the system to OUT/rel.
+bool write_text(struct output *out, const char *rel, const struct system *sys,
+                void (*fn)(const struct system *, struct strbuf *));
+
 // "systems/two_guests.yaml:12:5": where a generated thing came from.
 const char *pos_text(struct pos p, char buf[256]);
 // The run's timestamp: SOURCE_DATE_EPOCH, or a fixed 1980-01-01.

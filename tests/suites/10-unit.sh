@@ -3,7 +3,7 @@
 # cmocka unit tests of every pass, TAP output.
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-make -s BUILD="$BUILD" unit-tests >/dev/null || { echo "not ok - unit tests build"; exit 1; }
+make -s BUILD="$BUILD" SAN="${SAN:-}" unit-tests >/dev/null || { echo "not ok - unit tests build"; exit 1; }
 rc=0
 for t in "$BUILD"/tests/unit/test_*; do
   CMOCKA_MESSAGE_OUTPUT=TAP "$t" || rc=1

@@ -5,7 +5,7 @@
 # against a sanitized build; any report fails the run.
 cd "$(dirname "$0")/../.."
 export BUILD=build/asan
-SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+export SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 if ! make -s BUILD=$BUILD SAN="$SAN" sysgen unit-tests >/dev/null 2>build/asan-build.log; then
   echo "not ok - sanitized build"; cat build/asan-build.log; exit 1
 fi

@@ -55,21 +55,11 @@ static bool ready;  // false: the config is unusable, stay idle
 static struct slot slots[MAX_SLOTS];
 static struct sg_blk_end virt;
 
-static uint32_t rd(unsigned off)
-{
-    return vio_rd(regs, off);
-}
-
-static void wr(unsigned off, uint32_t v)
-{
-    vio_wr(regs, off, v);
-}
-
 static bool dev_fail(const char *why)
 {
     sg_printf("%s: virtio-blk at 0x%llx: %s; every request will fail\n", microkit_name,
               (unsigned long long)config.disk.regs_paddr, why);
-    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_FAILED);
+    vio_wr(regs, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_FAILED);
     return false;
 }
 
@@ -88,10 +78,10 @@ static bool dev_init(void)
     // Capacity: two 32-bit reads, retried if the device changed it between.
     uint32_t gen, clo, chi;
     do {
-        gen = rd(VIRTIO_MMIO_CONFIG_GENERATION);
-        clo = rd(VIRTIO_MMIO_CONFIG + 0);
-        chi = rd(VIRTIO_MMIO_CONFIG + 4);
-    } while (gen != rd(VIRTIO_MMIO_CONFIG_GENERATION));
+        gen = vio_rd(regs, VIRTIO_MMIO_CONFIG_GENERATION);
+        clo = vio_rd(regs, VIRTIO_MMIO_CONFIG + 0);
+        chi = vio_rd(regs, VIRTIO_MMIO_CONFIG + 4);
+    } while (gen != vio_rd(regs, VIRTIO_MMIO_CONFIG_GENERATION));
     capacity = (uint64_t)chi << 32 | clo;
 
     for (uint32_t i = 0; i < sizeof(struct dma); i++)
@@ -251,9 +241,9 @@ void notified(microkit_channel ch)
     if (ch == config.disk.irq_ch) {
         // Acknowledge the device before looking at the ring: a completion
         // landing after the look raises the interrupt again, none is lost.
-        uint32_t isr = rd(VIRTIO_MMIO_INTERRUPT_STATUS);
-        wr(VIRTIO_MMIO_INTERRUPT_ACK, isr);
-        if ((isr & VIRTIO_INT_CONFIG) && (rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET)) {
+        uint32_t isr = vio_rd(regs, VIRTIO_MMIO_INTERRUPT_STATUS);
+        vio_wr(regs, VIRTIO_MMIO_INTERRUPT_ACK, isr);
+        if ((isr & VIRTIO_INT_CONFIG) && (vio_rd(regs, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET)) {
             // In-flight requests may never finish; new ones fail at once.
             sg_printf("%s: device needs a reset; failing further requests\n", microkit_name);
             dev_ok = false;

@@ -53,21 +53,11 @@ static uint32_t tx_inflight;
 static struct net_end rx, tx; // rx: we fill active; tx: we consume active
 static bool ready, dev_ok;
 
-static uint32_t rd(unsigned off)
-{
-    return vio_rd(regs, off);
-}
-
-static void wr(unsigned off, uint32_t v)
-{
-    vio_wr(regs, off, v);
-}
-
 static bool dev_fail(const char *why)
 {
     sg_printf("%s: virtio-net at 0x%llx: %s; no frames will move\n", microkit_name,
               (unsigned long long)config.nic.regs_paddr, why);
-    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_FAILED);
+    vio_wr(regs, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_FAILED);
     return false;
 }
 
@@ -93,10 +83,10 @@ static bool dev_init(void)
     if (want_lo & VIRTIO_NET_F_MAC) {
         uint32_t gen;
         do {
-            gen = rd(VIRTIO_MMIO_CONFIG_GENERATION);
+            gen = vio_rd(regs, VIRTIO_MMIO_CONFIG_GENERATION);
             for (unsigned i = 0; i < 6; i++)
                 mac[i] = ((volatile uint8_t *)regs)[VIRTIO_MMIO_CONFIG + i];
-        } while (gen != rd(VIRTIO_MMIO_CONFIG_GENERATION));
+        } while (gen != vio_rd(regs, VIRTIO_MMIO_CONFIG_GENERATION));
     }
 
     for (uint32_t i = 0; i < sizeof(struct dma); i++)
@@ -292,9 +282,9 @@ void notified(microkit_channel ch)
     if (ch == config.nic.irq_ch) {
         // Acknowledge the device before looking at the rings: a completion
         // landing after the look raises the interrupt again, none is lost.
-        uint32_t isr = rd(VIRTIO_MMIO_INTERRUPT_STATUS);
-        wr(VIRTIO_MMIO_INTERRUPT_ACK, isr);
-        if ((isr & VIRTIO_INT_CONFIG) && (rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET)) {
+        uint32_t isr = vio_rd(regs, VIRTIO_MMIO_INTERRUPT_STATUS);
+        vio_wr(regs, VIRTIO_MMIO_INTERRUPT_ACK, isr);
+        if ((isr & VIRTIO_INT_CONFIG) && (vio_rd(regs, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET)) {
             sg_printf("%s: device needs a reset; stopping\n", microkit_name);
             dev_ok = false;
         }
