@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define SYSGEN_CONFIG_MAGIC   0x43475953u // "SYGC" read as little-endian bytes
-#define SYSGEN_CONFIG_VERSION 1u
+#define SYSGEN_CONFIG_VERSION 2u
 #define SYSGEN_CONFIG_SECTION ".sysgen_config"
 
 #define SYSGEN_NAME_LEN    32 // PD and guest names, NUL-terminated
@@ -48,13 +48,17 @@ struct sysgen_config_header {
     char pd_name[SYSGEN_NAME_LEN];
 };
 
-// A device this PD drives: its registers as mapped here, and its interrupt.
+// A device this PD drives: its registers as mapped here, its interrupt,
+// and the reference clock the board feeds it (for baud, SD card and MDIO
+// clock dividers; 0: unknown, keep what firmware set).
 struct sysgen_device {
     uint64_t regs_vaddr;
     uint64_t regs_paddr;
     uint64_t regs_size;
     uint32_t irq;    // GIC INTID
     uint32_t irq_ch; // channel id the IRQ arrives on
+    uint32_t clock_hz;
+    uint32_t reserved;
 };
 
 // One shared-memory connection to a peer PD: a queue region (rings of
@@ -75,6 +79,8 @@ struct sysgen_serial_driver_config {
     struct sysgen_device uart;
     struct sysgen_conn tx; // from serial_virt_tx
     struct sysgen_conn rx; // to serial_virt_rx
+    uint32_t baud;         // 0: keep what firmware set
+    uint32_t reserved;
 };
 
 struct sysgen_serial_client {
@@ -113,11 +119,20 @@ struct sysgen_blk_virt_config {
     struct sysgen_blk_client clients[SYSGEN_MAX_CLIENTS];
 };
 
+struct sysgen_mac {
+    uint8_t addr[6];
+};
+
 struct sysgen_net_driver_config {
     struct sysgen_config_header header;
     struct sysgen_device nic;
     struct sysgen_conn rx; // to net_virt_rx
     struct sysgen_conn tx; // from net_virt_tx
+    uint32_t phy_addr;     // MDIO address of the NIC's PHY, where it has one
+    uint32_t num_macs;
+    // The unicast addresses the NIC's filter must let in: the guests'.
+    // Broadcast and multicast always pass.
+    struct sysgen_mac macs[SYSGEN_MAX_CLIENTS];
 };
 
 struct sysgen_net_client {
@@ -191,15 +206,16 @@ struct sysgen_vmm_config {
     _Static_assert(__builtin_offsetof(type, field) == (n), #type "." #field " offset")
 
 SYSGEN_ASSERT_SIZE(struct sysgen_config_header, 48);
-SYSGEN_ASSERT_SIZE(struct sysgen_device, 32);
+SYSGEN_ASSERT_SIZE(struct sysgen_device, 40);
 SYSGEN_ASSERT_SIZE(struct sysgen_conn, 48);
-SYSGEN_ASSERT_SIZE(struct sysgen_serial_driver_config, 48 + 32 + 48 * 2);
+SYSGEN_ASSERT_SIZE(struct sysgen_serial_driver_config, 48 + 40 + 48 * 2 + 8);
 SYSGEN_ASSERT_SIZE(struct sysgen_serial_client, 80);
 SYSGEN_ASSERT_SIZE(struct sysgen_serial_virt_config, 48 + 48 + 8 + 80 * SYSGEN_MAX_CLIENTS);
-SYSGEN_ASSERT_SIZE(struct sysgen_blk_driver_config, 48 + 32 + 48);
+SYSGEN_ASSERT_SIZE(struct sysgen_blk_driver_config, 48 + 40 + 48);
 SYSGEN_ASSERT_SIZE(struct sysgen_blk_client, 72);
 SYSGEN_ASSERT_SIZE(struct sysgen_blk_virt_config, 48 + 48 + 8 + 72 * SYSGEN_MAX_CLIENTS);
-SYSGEN_ASSERT_SIZE(struct sysgen_net_driver_config, 48 + 32 + 48 * 2);
+SYSGEN_ASSERT_SIZE(struct sysgen_net_driver_config, 48 + 40 + 48 * 2 + 8 + 6 * SYSGEN_MAX_CLIENTS);
+SYSGEN_ASSERT_SIZE(struct sysgen_mac, 6);
 SYSGEN_ASSERT_SIZE(struct sysgen_net_client, 64);
 SYSGEN_ASSERT_SIZE(struct sysgen_net_virt_config, 48 + 48 + 8 + 64 * SYSGEN_MAX_CLIENTS);
 SYSGEN_ASSERT_SIZE(struct sysgen_net_copy_config, 48 + 48 * 2);

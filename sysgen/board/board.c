@@ -23,9 +23,15 @@ BOARD_SPEC(board_spec, "board", {"name", T_STRING, true, ""}, {"ram", T_MAP, tru
 BOARD_SPEC(ram_spec, "ram", {"base", T_SIZE, true, ""}, {"size", T_SIZE, true, ""}, );
 BOARD_SPEC(gic_spec, "gic", {"version", T_UINT, true, ""}, {"dist", T_SIZE, true, ""},
            {"redist", T_SIZE, true, ""}, );
-BOARD_SPEC(device_spec, "device", {"driver", T_STRING, true, ""}, {"base", T_SIZE, true, ""},
-           {"size", T_SIZE, true, ""}, {"irq", T_UINT, true, ""},
-           {"qemu_device", T_STRING, false, ""}, );
+// Every device: which driver, its registers and INTID, how QEMU attaches it,
+// the reference clock the board feeds it (Hz); the UART's baud rate; the
+// NIC's PHY address on MDIO.
+#define DEVICE_KEYS                                                                                \
+    {"driver", T_STRING, true, ""}, {"base", T_SIZE, true, ""}, {"size", T_SIZE, true, ""},        \
+        {"irq", T_UINT, true, ""}, {"qemu_device", T_STRING, false, ""}, {"clock", T_UINT, false, ""}
+BOARD_SPEC(uart_spec, "uart", DEVICE_KEYS, {"baud", T_UINT, false, ""}, );
+BOARD_SPEC(block_spec, "block", DEVICE_KEYS, );
+BOARD_SPEC(net_spec, "net", DEVICE_KEYS, {"phy", T_UINT, false, ""}, );
 BOARD_SPEC(bdisk_spec, "disk", {"first_partition", T_SIZE, true, ""}, {"card", T_MAP, false, ""}, );
 BOARD_SPEC(card_spec, "card", {"bootloader_at", T_SIZE, true, ""},
            {"bootloader_end", T_SIZE, true, ""}, );
@@ -36,19 +42,36 @@ BOARD_SPEC(virtio_spec, "virtio_mmio", {"base", T_SIZE, true, ""}, {"stride", T_
 BOARD_SPEC(qemu_spec, "qemu", {"machine", T_STRING, true, ""}, {"cpu", T_STRING, true, ""},
            {"memory", T_SIZE, true, ""}, );
 
-static void read_device(const struct node *root, const char *key, struct board_device *d)
+// A 32-bit number the board may give; 0 when it does not.
+static uint32_t optional_u32(const struct node *m, const struct object_spec *spec,
+                             const char *key)
+{
+    uint64_t v = 0;
+    struct pos pos;
+    if (!map_get(m, key) || !get_uint(m, spec, key, &v, &pos))
+        return 0;
+    if (v > UINT32_MAX) {
+        error_at(pos, "%s %llu does not fit in 32 bits", key, (unsigned long long)v);
+        return 0;
+    }
+    return (uint32_t)v;
+}
+
+static const struct node *read_device(const struct node *root, const char *key,
+                                      const struct object_spec *spec, struct board_device *d)
 {
     const struct node *m;
     uint64_t irq = 0;
     if (!get_map(root, &board_spec, key, &m))
-        return;
-    rule_unknown_key(m, &device_spec);
-    d->present = get_string(m, &device_spec, "driver", &d->driver, NULL) &
-                 get_size(m, &device_spec, "base", &d->base, NULL) &
-                 get_size(m, &device_spec, "size", &d->size, NULL) &
-                 get_uint(m, &device_spec, "irq", &irq, NULL);
-    get_string(m, &device_spec, "qemu_device", &d->qemu_device, NULL);
+        return NULL;
+    rule_unknown_key(m, spec);
+    d->present = get_string(m, spec, "driver", &d->driver, NULL) &
+                 get_size(m, spec, "base", &d->base, NULL) &
+                 get_size(m, spec, "size", &d->size, NULL) & get_uint(m, spec, "irq", &irq, NULL);
+    get_string(m, spec, "qemu_device", &d->qemu_device, NULL);
     d->irq = (uint32_t)irq;
+    d->clock_hz = optional_u32(m, spec, "clock");
+    return m;
 }
 
 static void list_known_boards(const char *dir, struct strbuf *sb)
@@ -183,6 +206,8 @@ static void check_board(const struct board *b, const char *name)
                     b->bootloader_end > b->disk_first_offset))
         error_at(bp, "card: the bootloader's place must lie between the MBR and the first "
                      "partition");
+    if (b->net.phy > 31)
+        error_at(bp, "net phy %u: MDIO addresses are 0 to 31", b->net.phy);
     if (b->guest_virtio_count < 4 || b->guest_virtio_stride < 0x200)
         error_at(bp, "guest virtio_mmio needs at least 4 slots of at least 0x200 bytes");
 }
@@ -204,11 +229,13 @@ struct board *board_load(const char *data_dir, const char *name, struct pos wher
     rule_unknown_key(root, &board_spec);
     get_string(root, &board_spec, "name", &b->name, NULL);
     read_ram_and_gic(root, b);
-    read_device(root, "uart", &b->uart);
+    const struct node *m = read_device(root, "uart", &uart_spec, &b->uart);
+    if (m)
+        b->uart.baud = optional_u32(m, &uart_spec, "baud");
     if (map_get(root, "block"))
-        read_device(root, "block", &b->block);
-    if (map_get(root, "net"))
-        read_device(root, "net", &b->net);
+        read_device(root, "block", &block_spec, &b->block);
+    if (map_get(root, "net") && (m = read_device(root, "net", &net_spec, &b->net)))
+        b->net.phy = optional_u32(m, &net_spec, "phy");
     read_disk(root, b);
     read_guest(root, b);
     read_qemu(root, b);

@@ -17,7 +17,10 @@ struct board_device {
     char *driver;      // names the driver component: serial_driver_<driver>.elf, ...
     char *qemu_device; // how --run-qemu attaches it (QEMU boards only)
     uint64_t base, size;
-    uint32_t irq; // GIC INTID
+    uint32_t irq;      // GIC INTID
+    uint32_t clock_hz; // the reference clock the board feeds it; 0: unknown
+    uint32_t baud;     // uart: its line rate; 0: keep what firmware set
+    uint32_t phy;      // net: its PHY's MDIO address
 };
 
 struct board {

@@ -141,6 +141,7 @@ static void build(struct builder *b, struct pd *const *pds)
     struct sysgen_net_driver_config *dc = pds[DRIVER]->config;
     struct sysgen_net_virt_config *rc = pds[VIRT_RX]->config, *tc = pds[VIRT_TX]->config;
     device_config(b, pds[DRIVER], "nic_regs", &b->sys->board->net, &dc->nic);
+    dc->phy_addr = b->sys->board->net.phy;
     connect(b, pds[DRIVER], pds[VIRT_RX], "net_rx_driver", NET_DATA_SIZE, ONE_WAY, pos, &dc->rx,
             &rc->driver);
     connect(b, pds[VIRT_TX], pds[DRIVER], "net_tx_driver", NET_DATA_SIZE, ONE_WAY, pos,
@@ -186,6 +187,8 @@ static void connect_guest(struct builder *b, struct guest *g, struct pd *vmm,
     memcpy(vc->mac, g->mac, 6);
     memcpy(rcl->mac, g->mac, 6);
     memcpy(tcl->mac, g->mac, 6);
+    struct sysgen_net_driver_config *dc = pds[DRIVER]->config;
+    memcpy(dc->macs[dc->num_macs++].addr, g->mac, 6); // the NIC's filter lets it in
     connect_copier(b, g, pds[VIRT_RX], copy, &rcl->conn, &cc->virt);
     connect(b, copy, vmm, rx, NET_DATA_SIZE, ONE_WAY, pos, &cc->client, &vc->net_rx);
     connect(b, vmm, pds[VIRT_TX], tx, NET_DATA_SIZE, ONE_WAY, pos, &vc->net_tx, &tcl->conn);

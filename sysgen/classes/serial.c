@@ -42,6 +42,7 @@ static void build(struct builder *b, struct pd *const *pds)
     connect(b, pds[DRIVER], pds[VIRT_RX], "serial_rx_driver", SERIAL_DATA_SIZE, ONE_WAY, pos,
             &dc->rx, &rc->driver);
     tc->switch_char = rc->switch_char = SERIAL_SWITCH_CHAR;
+    dc->baud = b->sys->board->uart.baud;
 }
 
 // The guest is the next client of both virtualisers, named for its output.

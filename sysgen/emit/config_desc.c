@@ -22,13 +22,15 @@ typedef struct sysgen_blk_client blk_client_t;
 typedef struct sysgen_net_client net_client_t;
 typedef struct sysgen_virtio_slot slot_t;
 typedef struct sysgen_vsock_peer peer_t;
+typedef struct sysgen_mac mac_t;
 
 TYPE(header_d, struct sysgen_config_header, FIELD(header_t, magic, F_HEX32),
      FIELD(header_t, version, F_U16), FIELD(header_t, kind, F_KIND), FIELD(header_t, size, F_U32),
      STR(header_t, pd_name));
 TYPE(device_d, struct sysgen_device, FIELD(device_t, regs_vaddr, F_U64),
      FIELD(device_t, regs_paddr, F_U64), FIELD(device_t, regs_size, F_U64),
-     FIELD(device_t, irq, F_U32), FIELD(device_t, irq_ch, F_U32));
+     FIELD(device_t, irq, F_U32), FIELD(device_t, irq_ch, F_U32),
+     FIELD(device_t, clock_hz, F_U32));
 TYPE(conn_d, struct sysgen_conn, FIELD(conn_t, queue_vaddr, F_U64),
      FIELD(conn_t, queue_size, F_U64), FIELD(conn_t, data_vaddr, F_U64),
      FIELD(conn_t, data_size, F_U64), FIELD(conn_t, data_paddr, F_U64), FIELD(conn_t, ch, F_U32));
@@ -39,6 +41,7 @@ TYPE(blk_client_d, struct sysgen_blk_client, SUB(blk_client_t, conn, conn_d),
      FIELD(blk_client_t, size, F_U64));
 TYPE(net_client_d, struct sysgen_net_client, SUB(net_client_t, conn, conn_d),
      FIELD(net_client_t, mac, F_MAC));
+TYPE(mac_d, struct sysgen_mac, FIELD(mac_t, addr, F_MAC));
 TYPE(slot_d, struct sysgen_virtio_slot, FIELD(slot_t, gpa, F_U64), FIELD(slot_t, irq, F_U32),
      FIELD(slot_t, present, F_U32));
 TYPE(peer_d, struct sysgen_vsock_peer, FIELD(peer_t, cid, F_U32), FIELD(peer_t, ch, F_U32),
@@ -55,7 +58,7 @@ typedef struct sysgen_vmm_config vmm_t;
 
 TYPE(serial_driver_d, struct sysgen_serial_driver_config, SUB(serial_driver_t, header, header_d),
      SUB(serial_driver_t, uart, device_d), SUB(serial_driver_t, tx, conn_d),
-     SUB(serial_driver_t, rx, conn_d));
+     SUB(serial_driver_t, rx, conn_d), FIELD(serial_driver_t, baud, F_U32));
 TYPE(serial_virt_d, struct sysgen_serial_virt_config, SUB(serial_virt_t, header, header_d),
      SUB(serial_virt_t, driver, conn_d), FIELD(serial_virt_t, num_clients, F_U32),
      FIELD(serial_virt_t, switch_char, F_U8), ARR(serial_virt_t, clients, serial_client_d));
@@ -66,7 +69,8 @@ TYPE(blk_virt_d, struct sysgen_blk_virt_config, SUB(blk_virt_t, header, header_d
      ARR(blk_virt_t, clients, blk_client_d));
 TYPE(net_driver_d, struct sysgen_net_driver_config, SUB(net_driver_t, header, header_d),
      SUB(net_driver_t, nic, device_d), SUB(net_driver_t, rx, conn_d),
-     SUB(net_driver_t, tx, conn_d));
+     SUB(net_driver_t, tx, conn_d), FIELD(net_driver_t, phy_addr, F_U32),
+     FIELD(net_driver_t, num_macs, F_U32), ARR(net_driver_t, macs, mac_d));
 TYPE(net_virt_d, struct sysgen_net_virt_config, SUB(net_virt_t, header, header_d),
      SUB(net_virt_t, driver, conn_d), FIELD(net_virt_t, num_clients, F_U32),
      ARR(net_virt_t, clients, net_client_d));

@@ -139,6 +139,7 @@ void device_config(struct builder *b, struct pd *pd, const char *regs_name,
     out->regs_size = d->size;
     out->irq = d->irq;
     out->irq_ch = add_irq(pd, d->irq);
+    out->clock_hz = d->clock_hz;
 }
 
 void set_slot(const struct board *b, enum device_class_id c, struct sysgen_virtio_slot *out)

@@ -98,8 +98,7 @@ int main(int argc, char **argv)
     static struct sysgen_blk_driver_config drv;
     static struct sysgen_blk_virt_config virt;
     glue_header(&drv.header, SYSGEN_KIND_BLK_DRIVER, sizeof(drv), "blk_driver");
-    drv.disk =
-        (struct sysgen_device){0x20000000 + (DISK_REGS & 0xfff), DISK_REGS, 0x200, DISK_IRQ, 0};
+    drv.disk = glue_device(0x20000000 + (DISK_REGS & 0xfff), DISK_REGS, 0x200, DISK_IRQ);
     drv.virt = glue_conn(0x20001000, 0x20200000, DRV_DATA, DRV_DATA_PHYS, 1);
     glue_header(&virt.header, SYSGEN_KIND_BLK_VIRT, sizeof(virt), "blk_virt");
     virt.driver = glue_conn(0x20000000, 0x20200000, DRV_DATA, DRV_DATA_PHYS, 0);

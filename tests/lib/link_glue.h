@@ -25,6 +25,14 @@ static inline void glue_header(struct sysgen_config_header *h, uint16_t kind, ui
     strncpy(h->pd_name, pd, SYSGEN_NAME_LEN - 1);
 }
 
+// A device at `paddr`, mapped at `vaddr`, its IRQ on channel 0.
+static inline struct sysgen_device glue_device(uint64_t vaddr, uint64_t paddr, uint64_t size,
+                                               uint32_t irq)
+{
+    return (struct sysgen_device){
+        .regs_vaddr = vaddr, .regs_paddr = paddr, .regs_size = size, .irq = irq, .irq_ch = 0};
+}
+
 // A connection with a 4 KiB queue page.
 static inline struct sysgen_conn glue_conn(uint64_t q, uint64_t d, uint64_t dsize, uint64_t dphys,
                                            uint32_t ch)

@@ -189,7 +189,7 @@ int main(int argc, char **argv)
     static struct sysgen_net_copy_config cp[NET_TEST_CLIENTS];
     static struct sysgen_vmm_config vmm[NET_TEST_CLIENTS];
     glue_header(&drv.header, SYSGEN_KIND_NET_DRIVER, sizeof(drv), "net_driver");
-    drv.nic = (struct sysgen_device){0x20000000 + (NIC_REGS & 0xfff), NIC_REGS, 0x200, NIC_IRQ, 0};
+    drv.nic = glue_device(0x20000000 + (NIC_REGS & 0xfff), NIC_REGS, 0x200, NIC_IRQ);
     drv.rx = glue_conn(0x20001000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 1);
     drv.tx = glue_conn(0x20400000, 0x20600000, DRV_DATA, DRV_TX_PHYS, 2);
     glue_header(&vrx.header, SYSGEN_KIND_NET_VIRT_RX, sizeof(vrx), "net_virt_rx");

@@ -107,7 +107,7 @@ int main(int argc, char **argv)
     static struct sysgen_serial_driver_config drv;
     static struct sysgen_serial_virt_config tx, rx;
     glue_header(&drv.header, SYSGEN_KIND_SERIAL_DRIVER, sizeof(drv), names[DRV]);
-    drv.uart = (struct sysgen_device){0x20000000, 0x9000000, 0x1000, 33, 0};
+    drv.uart = glue_device(0x20000000, 0x9000000, 0x1000, 33);
     drv.tx = conns[0].c;
     drv.rx = conns[1].p;
     glue_header(&tx.header, SYSGEN_KIND_SERIAL_VIRT_TX, sizeof(tx), names[TX]);

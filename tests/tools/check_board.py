@@ -87,6 +87,34 @@ for key in ("uart", "block", "net"):
     spis = [ints[i + 1] + 32 for i in range(0, len(ints), 3) if ints[i] == 0]
     report(spis[:1] == [irq], f"{key} INTID {irq} ({name})", f"SPI INTIDs in the tree: {spis}")
 
+# Clocks and the PHY address, where the tree says them.  The i.MX8MQ's
+# UART root clock runs from its 25 MHz oscillator unless firmware moves it;
+# a uSDHC's rate is its assigned-clock-rates.  The FEC's register clock is
+# a clock-tree index (whose numbering differs between kernel versions) and
+# the PHY address is the board's wiring: the MaaXBoard's own tree has them,
+# Debian's kernel does not ship it.
+def fixed_clock(name):
+    m = re.search(r"clock-%s \{[^}]*clock-frequency = <0x([0-9a-f]+)>" % name, dts)
+    return int(m.group(1), 16) if m else None
+
+for key, dev in (("uart", board.get("uart")), ("block", board.get("block")),
+                 ("net", board.get("net"))):
+    if not dev or "clock" not in dev:
+        continue
+    name = find(size(dev["base"]))
+    if key == "uart":
+        osc25 = fixed_clock("osc-25m")
+        report(osc25 == dev["clock"], f"uart clock {dev['clock']} Hz (the tree's osc_25m)",
+               f"osc_25m = {osc25}")
+    elif key == "block":
+        rates = nodes.get(name, {}).get("assigned-clock-rates", [])
+        report(rates[:1] == [dev["clock"]], f"block clock {dev['clock']} Hz ({name} "
+               "assigned-clock-rates)", f"assigned-clock-rates = {rates}")
+    else:
+        print(f"skip - {board['name']}: net clock {dev['clock']} Hz and PHY address "
+              f"{dev.get('phy')}: the board's own device tree says them; Debian ships only "
+              "the i.MX8MQ EVK's (PHY at 0)")
+
 gic = board["gic"]
 name = find(size(gic["dist"]))
 r = regs(nodes[name]) if name else []

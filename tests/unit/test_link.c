@@ -157,7 +157,7 @@ static void config_too_big_is_an_error(void **state)
     struct link_pd_config lc = {"configured", big, sizeof(big)};
     char err[4096];
     assert_int_equal(link_capture(CONFIGURED, &lc, 1, err, sizeof(err)), 1);
-    assert_non_null(strstr(err, "its .sysgen_config section has 176 bytes, the config needs 4096"));
+    assert_non_null(strstr(err, "its .sysgen_config section has 192 bytes, the config needs 4096"));
 }
 
 static void config_for_unknown_pd_is_internal(void **state)

@@ -9,7 +9,7 @@
 static const struct sysgen_net_virt_config net_virt_tx_config = {
     .header = {
         .magic = 0x43475953,
-        .version = 1,
+        .version = 2,
         .kind = SYSGEN_KIND_NET_VIRT_TX,
         .size = 2152,
         .pd_name = "net_virt_tx",

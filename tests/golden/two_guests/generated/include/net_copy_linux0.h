@@ -9,7 +9,7 @@
 static const struct sysgen_net_copy_config net_copy_linux0_config = {
     .header = {
         .magic = 0x43475953,
-        .version = 1,
+        .version = 2,
         .kind = SYSGEN_KIND_NET_COPY,
         .size = 144,
         .pd_name = "net_copy_linux0",
