@@ -22,8 +22,22 @@ $(IMX_OUT)/$(1).elf: tests/imx/$(1).c $(2) $(IMX_HARNESS) tests/imx/harness/harn
 IMX_TESTS += $(IMX_OUT)/$(1).elf
 endef
 
+# Host tests of the same register logic against small register models
+# (cmocka, ASan, UBSan): what QEMU's models cannot show.
+IMX_HOST_TESTS :=
+define imx_host_test # name, driver sources
+$(BUILD)/tests/imx/$(1): tests/imx/host/$(1).c $(2) drivers/mmio.h
+	@mkdir -p $$(dir $$@)
+	$$(HOSTCC) $$(HOST_CFLAGS) -Wno-missing-prototypes -DDRIVER_MMIO_MODEL -Idrivers \
+	    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	    -o $$@ $$< $(2) -lcmocka
+IMX_HOST_TESTS += $(BUILD)/tests/imx/$(1)
+endef
+
 $(eval $(call imx_test,selftest,))
+$(eval $(call imx_test,uart,drivers/serial/imx/imx_uart.c))
+$(eval $(call imx_host_test,test_imx_uart,drivers/serial/imx/imx_uart.c))
 
 .PHONY: imx-tests
-imx-tests: $(IMX_TESTS)
+imx-tests: $(IMX_TESTS) $(IMX_HOST_TESTS)
 all: imx-tests
