@@ -37,6 +37,8 @@ endef
 $(eval $(call imx_test,selftest,))
 $(eval $(call imx_test,uart,drivers/serial/imx/imx_uart.c))
 $(eval $(call imx_host_test,test_imx_uart,drivers/serial/imx/imx_uart.c))
+$(eval $(call imx_test,usdhc,drivers/blk/imx_usdhc/usdhc.c))
+$(eval $(call imx_host_test,test_usdhc,drivers/blk/imx_usdhc/usdhc.c))
 
 .PHONY: imx-tests
 imx-tests: $(IMX_TESTS) $(IMX_HOST_TESTS)

@@ -5,17 +5,18 @@
 IMX_OUT=${IMX_OUT:-build/imx-test}
 IMX_TIMEOUT=${IMX_TIMEOUT:-60}
 
-# imx_run NAME [QEMU ARGS...]: run $IMX_OUT/NAME.elf.  Its TAP lines (on
+# imx_run NAME [QEMU ARGS...]: run $IMX_OUT/NAME.elf (or $IMX_ELF.elf, to
+# run one program several ways under several names).  Its TAP lines (on
 # semihosting, QEMU's stderr) are passed on; then one line says it ended
 # by itself, within the timeout, with as many failures as it reported.
 # The UART's output goes to $IMX_OUT/NAME.serial; with IMX_SERIAL_IN set,
 # that file is the UART's input.  The whole log is shown on failure.
 imx_run() {
-  local name=$1 log=$IMX_OUT/$1.log in=${IMX_SERIAL_IN:-/dev/null}
+  local name=$1 log=$IMX_OUT/$1.log in=${IMX_SERIAL_IN:-/dev/null} elf=${IMX_ELF:-$1}
   shift
   timeout "$IMX_TIMEOUT" qemu-system-arm -M mcimx7d-sabre -display none -monitor none \
     -serial stdio -semihosting-config enable=on,target=native "$@" \
-    -kernel "$IMX_OUT/$name.elf" <"$in" >"$IMX_OUT/$name.serial" 2>"$log"
+    -kernel "$IMX_OUT/$elf.elf" <"$in" >"$IMX_OUT/$name.serial" 2>"$log"
   local rc=$? failures
   grep -E '^(not )?ok ' "$log"
   failures=$(grep -c '^not ok ' "$log")

@@ -19,3 +19,17 @@ printf 'sysgen-uart-input\n' >"$IMX_OUT/uart.in"
 IMX_SERIAL_IN=$IMX_OUT/uart.in imx_run uart
 check "uart: the driver's message came out of QEMU's UART1" \
   grep -qx 'i.MX UART driver: hello from the register logic' "$IMX_OUT/uart.serial"
+
+# The uSDHC: a standard-capacity card (64 MiB: byte addresses), a high
+# capacity one (4 GiB, sparse: sector addresses), and an empty slot.  The
+# images hold pattern A where usdhc.c reads and get pattern B where it
+# writes (tests/imx/card_pattern.py).
+for kind in sdsc:67108864 sdhc:4294967296; do
+  name=${kind%%:*} size=${kind#*:} img=$IMX_OUT/${kind%%:*}.img
+  rm -f "$img" && truncate -s "$size" "$img"
+  "$PY" tests/imx/card_pattern.py fill "$img" $((size / 512))
+  IMX_ELF=usdhc imx_run "usdhc-$name" -append "$name" -drive "if=sd,index=0,file=$img,format=raw"
+  check "usdhc-$name: the image holds what the driver wrote, where it wrote it" \
+    "$PY" tests/imx/card_pattern.py check "$img" $((size / 512))
+done
+IMX_ELF=usdhc imx_run usdhc-nocard -append nocard

@@ -6,6 +6,7 @@
 // Arm semihosting (Arm IHI 0057): in A32 state the call is SVC 0x123456
 // with the operation in r0 and its argument block in r1.
 #define SYS_WRITE0         0x04
+#define SYS_GET_CMDLINE    0x15
 #define SYS_EXIT_EXTENDED  0x20
 #define ADP_APPLICATION_EXIT 0x20026
 
@@ -20,6 +21,28 @@ static long semihost(long op, const void *arg)
 void h_puts(const char *s)
 {
     semihost(SYS_WRITE0, s);
+}
+
+const char *h_cmdline(void)
+{
+    static char buf[256];
+    static uint32_t block[2];
+    block[0] = (uint32_t)buf;
+    block[1] = sizeof(buf);
+    if (semihost(SYS_GET_CMDLINE, block) != 0)
+        buf[0] = '\0';
+    // QEMU puts the program's path first, then -append's text.
+    const char *s = buf;
+    while (*s && *s != ' ')
+        s++;
+    return *s ? s + 1 : s;
+}
+
+bool h_streq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
 }
 
 void h_exit(int status)

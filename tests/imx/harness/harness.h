@@ -11,6 +11,10 @@
 #include <stdint.h>
 
 void h_puts(const char *s);
+// QEMU's -append text (semihosting's command line, less the program's
+// path that QEMU puts first); "" if none.
+const char *h_cmdline(void);
+bool h_streq(const char *a, const char *b);
 // A small printf: %s %c %d %u %x %lx %llx %llu %zu and %%; `#` and a width
 // (zero-padded with 0) for hex.
 void h_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
