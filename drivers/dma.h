@@ -16,6 +16,11 @@
 // the 32-bit test programs the MMU and caches are off: nothing to do.
 // Host tests define DRIVER_MMIO_MODEL and supply the functions, so a model
 // can check the calls (descriptors cleaned before the doorbell, ...).
+//
+//   dma_barrier     between writing descriptors in uncached memory and the
+//                   register write that tells the device to read them (and
+//                   between reading a descriptor's ownership bit and the
+//                   rest of it): a DSB, which orders all memory types
 #ifndef DRIVERS_DMA_H
 #define DRIVERS_DMA_H
 
@@ -25,6 +30,10 @@
 #if defined(DRIVER_MMIO_MODEL)
 void dma_clean(const volatile void *va, size_t len);
 void dma_invalidate(const volatile void *va, size_t len);
+static inline void dma_barrier(void)
+{
+    __asm__ volatile("" ::: "memory");
+}
 #elif defined(__aarch64__)
 static inline uintptr_t dma_line_size(void)
 {
@@ -48,6 +57,11 @@ static inline void dma_invalidate(const volatile void *va, size_t len)
         __asm__ volatile("dc civac, %0" ::"r"(p) : "memory"); // clean too: never lose a neighbour's line
     __asm__ volatile("dsb sy" ::: "memory");
 }
+
+static inline void dma_barrier(void)
+{
+    __asm__ volatile("dsb sy" ::: "memory");
+}
 #else
 static inline void dma_clean(const volatile void *va, size_t len)
 {
@@ -61,6 +75,11 @@ static inline void dma_invalidate(const volatile void *va, size_t len)
     (void)va;
     (void)len;
     __asm__ volatile("" ::: "memory");
+}
+
+static inline void dma_barrier(void)
+{
+    __asm__ volatile("dsb" ::: "memory");
 }
 #endif
 

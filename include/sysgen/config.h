@@ -123,6 +123,15 @@ struct sysgen_mac {
     uint8_t addr[6];
 };
 
+// Memory a device's DMA reads and writes that is mapped uncached into
+// its driver (descriptor rings of a device that does not see the CPU's
+// caches); size 0: there is none.
+struct sysgen_dma_memory {
+    uint64_t vaddr;
+    uint64_t paddr;
+    uint64_t size;
+};
+
 struct sysgen_net_driver_config {
     struct sysgen_config_header header;
     struct sysgen_device nic;
@@ -133,6 +142,7 @@ struct sysgen_net_driver_config {
     // The unicast addresses the NIC's filter must let in: the guests'.
     // Broadcast and multicast always pass.
     struct sysgen_mac macs[SYSGEN_MAX_CLIENTS];
+    struct sysgen_dma_memory rings; // where the board's NIC needs them
 };
 
 struct sysgen_net_client {
@@ -214,7 +224,9 @@ SYSGEN_ASSERT_SIZE(struct sysgen_serial_virt_config, 48 + 48 + 8 + 80 * SYSGEN_M
 SYSGEN_ASSERT_SIZE(struct sysgen_blk_driver_config, 48 + 40 + 48);
 SYSGEN_ASSERT_SIZE(struct sysgen_blk_client, 72);
 SYSGEN_ASSERT_SIZE(struct sysgen_blk_virt_config, 48 + 48 + 8 + 72 * SYSGEN_MAX_CLIENTS);
-SYSGEN_ASSERT_SIZE(struct sysgen_net_driver_config, 48 + 40 + 48 * 2 + 8 + 6 * SYSGEN_MAX_CLIENTS);
+SYSGEN_ASSERT_SIZE(struct sysgen_net_driver_config,
+                   48 + 40 + 48 * 2 + 8 + 6 * SYSGEN_MAX_CLIENTS + 24);
+SYSGEN_ASSERT_SIZE(struct sysgen_dma_memory, 24);
 SYSGEN_ASSERT_SIZE(struct sysgen_mac, 6);
 SYSGEN_ASSERT_SIZE(struct sysgen_net_client, 64);
 SYSGEN_ASSERT_SIZE(struct sysgen_net_virt_config, 48 + 48 + 8 + 64 * SYSGEN_MAX_CLIENTS);

@@ -5,6 +5,7 @@
 #include "board/board.h"
 #include "front/shape.h"
 #include "base/strbuf.h"
+#include "base/units.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -25,13 +26,14 @@ BOARD_SPEC(gic_spec, "gic", {"version", T_UINT, true, ""}, {"dist", T_SIZE, true
            {"redist", T_SIZE, true, ""}, );
 // Every device: which driver, its registers and INTID, how QEMU attaches it,
 // the reference clock the board feeds it (Hz); the UART's baud rate; the
-// NIC's PHY address on MDIO.
+// NIC's PHY address on MDIO and the uncached memory its descriptor rings
+// need when its DMA does not see the CPU's caches.
 #define DEVICE_KEYS                                                                                \
     {"driver", T_STRING, true, ""}, {"base", T_SIZE, true, ""}, {"size", T_SIZE, true, ""},        \
         {"irq", T_UINT, true, ""}, {"qemu_device", T_STRING, false, ""}, {"clock", T_UINT, false, ""}
 BOARD_SPEC(uart_spec, "uart", DEVICE_KEYS, {"baud", T_UINT, false, ""}, );
 BOARD_SPEC(block_spec, "block", DEVICE_KEYS, );
-BOARD_SPEC(net_spec, "net", DEVICE_KEYS, {"phy", T_UINT, false, ""}, );
+BOARD_SPEC(net_spec, "net", DEVICE_KEYS, {"phy", T_UINT, false, ""}, {"rings", T_SIZE, false, ""}, );
 BOARD_SPEC(bdisk_spec, "disk", {"first_partition", T_SIZE, true, ""}, {"card", T_MAP, false, ""}, );
 BOARD_SPEC(card_spec, "card", {"bootloader_at", T_SIZE, true, ""},
            {"bootloader_end", T_SIZE, true, ""}, );
@@ -208,6 +210,8 @@ static void check_board(const struct board *b, const char *name)
                      "partition");
     if (b->net.phy > 31)
         error_at(bp, "net phy %u: MDIO addresses are 0 to 31", b->net.phy);
+    if (b->net.rings % (4 * KiB) || b->net.rings > 1 * MiB)
+        error_at(bp, "net rings: whole 4 KiB pages, at most 1 MiB");
     if (b->guest_virtio_count < 4 || b->guest_virtio_stride < 0x200)
         error_at(bp, "guest virtio_mmio needs at least 4 slots of at least 0x200 bytes");
 }
@@ -234,8 +238,11 @@ struct board *board_load(const char *data_dir, const char *name, struct pos wher
         b->uart.baud = optional_u32(m, &uart_spec, "baud");
     if (map_get(root, "block"))
         read_device(root, "block", &block_spec, &b->block);
-    if (map_get(root, "net") && (m = read_device(root, "net", &net_spec, &b->net)))
+    if (map_get(root, "net") && (m = read_device(root, "net", &net_spec, &b->net))) {
         b->net.phy = optional_u32(m, &net_spec, "phy");
+        if (map_get(m, "rings"))
+            get_size(m, &net_spec, "rings", &b->net.rings, NULL);
+    }
     read_disk(root, b);
     read_guest(root, b);
     read_qemu(root, b);

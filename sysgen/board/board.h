@@ -21,6 +21,9 @@ struct board_device {
     uint32_t clock_hz; // the reference clock the board feeds it; 0: unknown
     uint32_t baud;     // uart: its line rate; 0: keep what firmware set
     uint32_t phy;      // net: its PHY's MDIO address
+    // net: uncached bytes for the descriptor rings of a NIC whose DMA does
+    // not see the CPU's caches; 0: the NIC is coherent (or has no rings)
+    uint64_t rings;
 };
 
 struct board {

@@ -142,6 +142,15 @@ static void build(struct builder *b, struct pd *const *pds)
     struct sysgen_net_virt_config *rc = pds[VIRT_RX]->config, *tc = pds[VIRT_TX]->config;
     device_config(b, pds[DRIVER], "nic_regs", &b->sys->board->net, &dc->nic);
     dc->phy_addr = b->sys->board->net.phy;
+    if (b->sys->board->net.rings) {
+        // A NIC that does not see the CPU's caches shares its descriptors
+        // with the driver through memory neither side caches.
+        struct memory_region *r =
+            new_region(b, xstrdup("net_driver_rings"), b->sys->board->net.rings, pos);
+        dc->rings.vaddr = map(pds[DRIVER], r, "rw", false);
+        dc->rings.paddr = r->paddr;
+        dc->rings.size = r->size;
+    }
     connect(b, pds[DRIVER], pds[VIRT_RX], "net_rx_driver", NET_DATA_SIZE, ONE_WAY, pos, &dc->rx,
             &rc->driver);
     connect(b, pds[VIRT_TX], pds[DRIVER], "net_tx_driver", NET_DATA_SIZE, ONE_WAY, pos,

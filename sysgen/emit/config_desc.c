@@ -23,6 +23,7 @@ typedef struct sysgen_net_client net_client_t;
 typedef struct sysgen_virtio_slot slot_t;
 typedef struct sysgen_vsock_peer peer_t;
 typedef struct sysgen_mac mac_t;
+typedef struct sysgen_dma_memory dma_t;
 
 TYPE(header_d, struct sysgen_config_header, FIELD(header_t, magic, F_HEX32),
      FIELD(header_t, version, F_U16), FIELD(header_t, kind, F_KIND), FIELD(header_t, size, F_U32),
@@ -42,6 +43,8 @@ TYPE(blk_client_d, struct sysgen_blk_client, SUB(blk_client_t, conn, conn_d),
 TYPE(net_client_d, struct sysgen_net_client, SUB(net_client_t, conn, conn_d),
      FIELD(net_client_t, mac, F_MAC));
 TYPE(mac_d, struct sysgen_mac, FIELD(mac_t, addr, F_MAC));
+TYPE(dma_d, struct sysgen_dma_memory, FIELD(dma_t, vaddr, F_U64), FIELD(dma_t, paddr, F_U64),
+     FIELD(dma_t, size, F_U64));
 TYPE(slot_d, struct sysgen_virtio_slot, FIELD(slot_t, gpa, F_U64), FIELD(slot_t, irq, F_U32),
      FIELD(slot_t, present, F_U32));
 TYPE(peer_d, struct sysgen_vsock_peer, FIELD(peer_t, cid, F_U32), FIELD(peer_t, ch, F_U32),
@@ -70,7 +73,8 @@ TYPE(blk_virt_d, struct sysgen_blk_virt_config, SUB(blk_virt_t, header, header_d
 TYPE(net_driver_d, struct sysgen_net_driver_config, SUB(net_driver_t, header, header_d),
      SUB(net_driver_t, nic, device_d), SUB(net_driver_t, rx, conn_d),
      SUB(net_driver_t, tx, conn_d), FIELD(net_driver_t, phy_addr, F_U32),
-     FIELD(net_driver_t, num_macs, F_U32), ARR(net_driver_t, macs, mac_d));
+     FIELD(net_driver_t, num_macs, F_U32), ARR(net_driver_t, macs, mac_d),
+     SUB(net_driver_t, rings, dma_d));
 TYPE(net_virt_d, struct sysgen_net_virt_config, SUB(net_virt_t, header, header_d),
      SUB(net_virt_t, driver, conn_d), FIELD(net_virt_t, num_clients, F_U32),
      ARR(net_virt_t, clients, net_client_d));

@@ -39,6 +39,8 @@ $(eval $(call imx_test,uart,drivers/serial/imx/imx_uart.c))
 $(eval $(call imx_host_test,test_imx_uart,drivers/serial/imx/imx_uart.c))
 $(eval $(call imx_test,usdhc,drivers/blk/imx_usdhc/usdhc.c))
 $(eval $(call imx_host_test,test_usdhc,drivers/blk/imx_usdhc/usdhc.c))
+$(eval $(call imx_test,fec,drivers/net/imx_fec/fec.c))
+$(eval $(call imx_host_test,test_fec,drivers/net/imx_fec/fec.c))
 
 .PHONY: imx-tests
 imx-tests: $(IMX_TESTS) $(IMX_HOST_TESTS)

@@ -33,3 +33,13 @@ for kind in sdsc:67108864 sdhc:4294967296; do
     "$PY" tests/imx/card_pattern.py check "$img" $((size / 512))
 done
 IMX_ELF=usdhc imx_run usdhc-nocard -append nocard
+
+# The ENET (FEC): QEMU's user network answers ARP; its frames are recorded
+# (filter-dump), and every request the driver says it sent must be there.
+rm -f "$IMX_OUT/fec.pcap"
+imx_run fec -nic user,model=imx.enet,id=n0,restrict=on \
+  -object "filter-dump,id=f0,netdev=n0,file=$IMX_OUT/fec.pcap"
+said=$(sed -n 's/^# arp requests sent: \([0-9]*\)$/\1/p' "$IMX_OUT/fec.log")
+seen=$("$PY" tests/imx/pcap_arp.py "$IMX_OUT/fec.pcap" 02:00:5e:10:00:01 2>&1)
+check "fec: the wire saw every ARP request the driver sent ($seen of ${said:-?})" \
+  test -n "$said" -a "$said" -gt 0 -a "$seen" = "$said"
