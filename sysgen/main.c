@@ -279,9 +279,11 @@ static int link_image(const struct system *sys, struct output *out, const char *
                                              sys->layout.pds[i]->config_size};
     // The SDF is read back from its file: what is linked is what a reviewer reads.
     char *sdf = xasprintf("%s/generated/system.sdf", out->stage);
-    int rc = link_sdf_file(&(struct sdf_link_request){sdf, sys->board, NULL, components, configs,
-                                                      sys->layout.npds, out->stage},
+    char *name = xasprintf("%s/generated/system.sdf", out->dir);
+    int rc = link_sdf_file(&(struct sdf_link_request){sdf, name, sys->board, NULL, components,
+                                                      configs, sys->layout.npds, out->stage},
                            NULL);
+    free(name);
     free(sdf);
     free(configs);
     *linked = rc == 0;
@@ -392,7 +394,7 @@ static int link_sdf(const struct options *o)
 {
     struct board *b = NULL;
     const char *out_dir = o->out_dir ? o->out_dir : ".";
-    int rc = link_sdf_file(&(struct sdf_link_request){o->sdf, NULL, sysgen_paths.data_dir,
+    int rc = link_sdf_file(&(struct sdf_link_request){o->sdf, NULL, NULL, sysgen_paths.data_dir,
                                                       o->components, NULL, 0, out_dir},
                            &b);
     diag_flush(stderr);

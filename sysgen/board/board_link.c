@@ -33,7 +33,7 @@ int link_sdf_file(const struct sdf_link_request *r, struct board **board_out)
         if (use) {
             struct link_board lb = board_link_facts(use);
             rc = link_system(&(struct link_inputs){&sdf, &lb, r->components, r->configs,
-                                                   r->nconfigs, r->out_dir});
+                                                   r->nconfigs, r->out_dir, r->sdf_name});
         }
     }
     sdf_free(&sdf);

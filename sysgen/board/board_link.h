@@ -12,6 +12,8 @@ struct link_board board_link_facts(const struct board *b);
 
 struct sdf_link_request {
     const char *sdf_path;
+    const char *sdf_name; // what loader.map calls it (NULL: sdf_path): a staged
+                          // SDF is named by where it will end up
     const struct board *board; // NULL: the board the SDF names, from data_dir/boards/
     const char *data_dir;
     const char *components;

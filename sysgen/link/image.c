@@ -18,8 +18,9 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the image is written 
 
 // The loader as a flat binary from its lowest to its highest address,
 // including its zero-filled tail, padded to SG_LOAD_ALIGN: the loader finds
-// the payload at that same rounded end (__payload in loader.ld).
-static bool loader_flat(const struct elf_image *l, struct strbuf *sb)
+// the payload at that same rounded end (__payload in loader.ld).  *at:
+// where it runs, and so where the whole image sits while the loader copies.
+static bool loader_flat(const struct elf_image *l, struct strbuf *sb, uint64_t *at)
 {
     uint64_t lo = UINT64_MAX, hi = 0;
     for (int i = 0; i < l->nsegs; i++) {
@@ -39,6 +40,7 @@ static bool loader_flat(const struct elf_image *l, struct strbuf *sb)
     if (ok)
         sb_add(sb, flat, (size_t)size);
     free(flat);
+    *at = lo;
     return ok;
 }
 
@@ -64,8 +66,9 @@ int image_write(const char *out_dir, const struct elf_image *loader, const struc
     const struct chunk *chunks = c->v;
     int nchunks = c->n;
     struct strbuf sb;
+    uint64_t at = 0;
     sb_init(&sb);
-    if (!loader_flat(loader, &sb)) {
+    if (!loader_flat(loader, &sb, &at)) {
         fatal_error("%s is not a sysgen loader (no arm64 Image header at its entry)", loader->path);
         sb_free(&sb);
         return 2;
@@ -95,6 +98,19 @@ int image_write(const char *out_dir, const struct elf_image *loader, const struc
     // Tell the bootloader how much room to keep free from the load address.
     struct arm64_image_header *ih = (void *)sb.data;
     ih->image_size = align_up(sb.len, SG_LOAD_ALIGN);
+    // The loader reads the image where it was loaded while it copies: no
+    // chunk may land on it.
+    for (int i = 0; i < nchunks; i++)
+        if (ranges_overlap(at, ih->image_size, chunks[i].dest, chunks[i].memsz)) {
+            fatal_error("loader.img is %llu MiB: where it runs (0x%llx..0x%llx) it would be "
+                        "overwritten by %s at 0x%llx; make the board's runtime_size larger "
+                        "or the guests' files smaller",
+                        (unsigned long long)(ih->image_size >> 20), (unsigned long long)at,
+                        (unsigned long long)(at + ih->image_size), chunks[i].what,
+                        (unsigned long long)chunks[i].dest);
+            sb_free(&sb);
+            return 2;
+        }
 
     int rc = write_in_dir(out_dir, "loader.img", sb.data, sb.len) ? 0 : 2;
     sb_free(&sb);

@@ -112,7 +112,7 @@ static int run(struct linker *k, int before)
     check_fits(k);
     if (failed(before))
         return 1;
-    rc = write_link_map(in->out_dir, s, &k->target, &k->chunks, k->pds, k->vms, k->nvms);
+    rc = write_link_map(in->out_dir, s, in->sdf_name, &k->target, &k->chunks, k->pds, k->vms, k->nvms);
     if (rc)
         return rc;
     return image_write(in->out_dir, &k->rt.loader, &k->chunks, k->rt.kernel.entry,

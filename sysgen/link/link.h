@@ -41,7 +41,8 @@ struct link_inputs {
     const char *components;
     const struct link_pd_config *configs; // may be NULL when nconfigs is 0
     size_t nconfigs;
-    const char *out_dir; // where loader.img and loader.map go
+    const char *out_dir;  // where loader.img and loader.map go
+    const char *sdf_name; // what loader.map calls the SDF (NULL: its path)
 };
 
 // Link.  Returns 0 on success, 1 on invalid input (every error reported

@@ -121,8 +121,8 @@ uint8_t *build_bootinfo(const struct sdf_system *s, const struct target *t,
 // ---- map.c: OUT/loader.map -------------------------------------------------
 
 // 0, or 2 after an I/O error.
-int write_link_map(const char *out_dir, const struct sdf_system *s, const struct target *t,
-                   const struct chunks *chunks, const struct link_pd *pds,
+int write_link_map(const char *out_dir, const struct sdf_system *s, const char *sdf_name,
+                   const struct target *t, const struct chunks *chunks, const struct link_pd *pds,
                    const struct link_vm *vms, int nvms);
 
 static inline const char *pd_name(const struct sdf_pd *pd)

@@ -29,13 +29,14 @@ static void map_space(struct strbuf *sb, const struct aspace *as, char *detail)
 }
 
 // OUT/loader.map: where everything went, for people (deterministic).
-int write_link_map(const char *out_dir, const struct sdf_system *s, const struct target *t,
-                   const struct chunks *chunks, const struct link_pd *pds,
+int write_link_map(const char *out_dir, const struct sdf_system *s, const char *sdf_name,
+                   const struct target *t, const struct chunks *chunks, const struct link_pd *pds,
                    const struct link_vm *vms, int nvms)
 {
     struct strbuf sb;
     sb_init(&sb);
-    sb_printf(&sb, "# sysgen link map of %s, board %s\n\nphysical memory\n", s->path, t->name);
+    sb_printf(&sb, "# sysgen link map of %s, board %s\n\nphysical memory\n",
+              sdf_name ? sdf_name : s->path, t->name);
     struct chunk *sorted = xmalloc((size_t)chunks->n * sizeof(*sorted) + 1);
     memcpy(sorted, chunks->v, (size_t)chunks->n * sizeof(*sorted));
     qsort(sorted, (size_t)chunks->n, sizeof(*sorted), cmp_chunk);

@@ -15,6 +15,7 @@
 
 #include <sysgen/config.h>
 #include "base/diag.h"
+#include "link/image.h"
 #include "link/link.h"
 #include "link/stage2.h"
 
@@ -77,15 +78,14 @@ static int link_file(const char *path, const struct link_pd_config *c, size_t n)
     if (!sdf_parse_file(path, &sdf, &io_error))
         rc = io_error ? 2 : 1;
     else
-        rc = link_system(&(struct link_inputs){&sdf, &qemu_virt, COMPONENTS, c, n, OUT});
+        rc = link_system(&(struct link_inputs){&sdf, &qemu_virt, COMPONENTS, c, n, OUT, NULL});
     sdf_free(&sdf);
     diag_flush(stderr);
     return rc;
 }
 
-// Run the linker with stderr captured; returns its exit code.
-static int link_capture(const char *sdf, const struct link_pd_config *c, size_t n, char *err,
-                        size_t errlen)
+// Run fn(arg) with stderr captured into err; returns what fn returned.
+static int capture(int (*fn)(void *), void *arg, char *err, size_t errlen)
 {
     char path[] = "/tmp/test_link_XXXXXX";
     int fd = mkstemp(path);
@@ -94,7 +94,7 @@ static int link_capture(const char *sdf, const struct link_pd_config *c, size_t 
     int saved = dup(2);
     dup2(fd, 2);
     diag_reset();
-    int rc = link_file(sdf, c, n);
+    int rc = fn(arg);
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
@@ -103,6 +103,26 @@ static int link_capture(const char *sdf, const struct link_pd_config *c, size_t 
     close(fd);
     unlink(path);
     return rc;
+}
+
+struct link_args {
+    const char *sdf;
+    const struct link_pd_config *c;
+    size_t n;
+};
+
+static int link_args_run(void *arg)
+{
+    const struct link_args *a = arg;
+    return link_file(a->sdf, a->c, a->n);
+}
+
+// Run the linker with stderr captured; returns its exit code.
+static int link_capture(const char *sdf, const struct link_pd_config *c, size_t n, char *err,
+                        size_t errlen)
+{
+    struct link_args a = {sdf, c, n};
+    return capture(link_args_run, &a, err, errlen);
 }
 
 static struct sysgen_serial_driver_config sample_config(void)
@@ -170,6 +190,38 @@ static void config_for_unknown_pd_is_internal(void **state)
     assert_non_null(strstr(err, "'nobody'"));
 }
 
+// The loader reads loader.img where it runs while it copies the chunks: a
+// chunk landing there (an image too big for the board's runtime part) is
+// refused, and no loader.img is left behind.
+static struct elf_image loader;
+static struct chunks chunks;
+
+static int image_write_run(void *arg)
+{
+    (void)arg;
+    return image_write(OUT, &loader, &chunks, 0x60000000, 0x60001000);
+}
+
+static void chunk_over_the_running_image_is_refused(void **state)
+{
+    (void)state;
+    char why[256], err[4096];
+    assert_true(elf_load(COMPONENTS "/loader.elf", &loader, why, sizeof(why)));
+    static const uint8_t data[16];
+    unlink(OUT "/loader.img");
+    chunks_add(&chunks, 0x60000000, 0x1000, data, sizeof(data), strdup("a chunk above it"));
+    assert_int_equal(capture(image_write_run, NULL, err, sizeof(err)), 0);
+    assert_int_equal(access(OUT "/loader.img", F_OK), 0);
+    unlink(OUT "/loader.img");
+    chunks_add(&chunks, loader.entry + 0x100, 0x1000, data, sizeof(data),
+               strdup("a chunk on it"));
+    assert_int_equal(capture(image_write_run, NULL, err, sizeof(err)), 2);
+    assert_non_null(strstr(err, "would be overwritten by a chunk on it at 0x"));
+    assert_int_not_equal(access(OUT "/loader.img", F_OK), 0);
+    chunks_free(&chunks);
+    elf_free(&loader);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +230,7 @@ int main(void)
         cmocka_unit_test(config_without_section_is_an_error),
         cmocka_unit_test(config_too_big_is_an_error),
         cmocka_unit_test(config_for_unknown_pd_is_internal),
+        cmocka_unit_test(chunk_over_the_running_image_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
