@@ -46,6 +46,19 @@ static void puthex(uint64_t v)
         putc_("0123456789abcdef"[(v >> i) & 0xf]);
 }
 
+// The loader writes with the MMU off, straight to memory.  PDs and guests
+// read the same memory through their caches, so no cache may still hold a
+// line of it from before (booti cleans and invalidates the caches, but a
+// boot path need not): drop every line of what was written.
+static void dcache_invalidate(uint64_t pa, uint64_t size)
+{
+    uint64_t ctr;
+    __asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+    uint64_t line = 4ull << ((ctr >> 16) & 0xf); // DminLine: log2 of words
+    for (uint64_t p = pa & ~(line - 1); p < pa + size; p += line)
+        __asm__ volatile("dc ivac, %0" ::"r"(p) : "memory");
+}
+
 static void hang(void)
 {
     for (;;)
@@ -61,7 +74,9 @@ uint64_t loader_main(uint64_t dtb)
     for (uint32_t i = 0; i < hdr->nchunks; i++) {
         memcpy((void *)chunk[i].dest, __payload + chunk[i].offset, chunk[i].filesz);
         memset((char *)chunk[i].dest + chunk[i].filesz, 0, chunk[i].memsz - chunk[i].filesz);
+        dcache_invalidate(chunk[i].dest, chunk[i].memsz);
     }
+    __asm__ volatile("dsb sy" ::: "memory");
     const struct sg_bootinfo *bi = (const void *)hdr->bootinfo_pa;
     uart_kind = bi->uart_kind;
     if (uart_kind == SG_UART_PL011 || uart_kind == SG_UART_IMX)

@@ -35,7 +35,7 @@ void aspace_build_stage2(struct aspace *as, struct phys *phys, struct chunks *ch
     s2_init(&as->s2);
     for (int i = 0; i < as->nvr; i++)
         s2_map(&as->s2, as->vr[i].va, as->vr[i].pa, as->vr[i].size, as->vr[i].perms,
-               as->vr[i].cached);
+               as->vr[i].mem);
     uint64_t size = (uint64_t)as->s2.n * S2_TABLE_SIZE;
     as->s2_pa = phys_alloc(phys, size, S2_TABLE_SIZE);
     s2_finalize(&as->s2, as->s2_pa);

@@ -17,7 +17,7 @@
 struct vrange {
     uint64_t va, pa, size;
     unsigned perms; // S2_PERM_*
-    bool cached;
+    enum s2_mem mem;
     char *what;     // for messages and the link map, owned
     struct pos pos; // the SDF element it came from
 };

@@ -18,9 +18,8 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the image is written 
 
 // The loader as a flat binary from its lowest to its highest address,
 // including its zero-filled tail, padded to SG_LOAD_ALIGN: the loader finds
-// the payload at that same rounded end (__payload in loader.ld).  *at:
-// where it runs, and so where the whole image sits while the loader copies.
-static bool loader_flat(const struct elf_image *l, struct strbuf *sb, uint64_t *at)
+// the payload at that same rounded end (__payload in loader.ld).
+static bool loader_flat(const struct elf_image *l, struct strbuf *sb)
 {
     uint64_t lo = UINT64_MAX, hi = 0;
     for (int i = 0; i < l->nsegs; i++) {
@@ -40,7 +39,6 @@ static bool loader_flat(const struct elf_image *l, struct strbuf *sb, uint64_t *
     if (ok)
         sb_add(sb, flat, (size_t)size);
     free(flat);
-    *at = lo;
     return ok;
 }
 
@@ -61,14 +59,13 @@ void chunks_free(struct chunks *c)
 }
 
 int image_write(const char *out_dir, const struct elf_image *loader, const struct chunks *c,
-                uint64_t kernel_entry, uint64_t bootinfo_pa)
+                uint64_t ram_base, uint64_t kernel_entry, uint64_t bootinfo_pa)
 {
     const struct chunk *chunks = c->v;
     int nchunks = c->n;
     struct strbuf sb;
-    uint64_t at = 0;
     sb_init(&sb);
-    if (!loader_flat(loader, &sb, &at)) {
+    if (!loader_flat(loader, &sb)) {
         fatal_error("%s is not a sysgen loader (no arm64 Image header at its entry)", loader->path);
         sb_free(&sb);
         return 2;
@@ -98,8 +95,7 @@ int image_write(const char *out_dir, const struct elf_image *loader, const struc
     // Tell the bootloader how much room to keep free from the load address.
     struct arm64_image_header *ih = (void *)sb.data;
     ih->image_size = align_up(sb.len, SG_LOAD_ALIGN);
-    // The loader reads the image where it was loaded while it copies: no
-    // chunk may land on it.
+    uint64_t at = ram_base + ih->text_offset;
     for (int i = 0; i < nchunks; i++)
         if (ranges_overlap(at, ih->image_size, chunks[i].dest, chunks[i].memsz)) {
             fatal_error("loader.img is %llu MiB: where it runs (0x%llx..0x%llx) it would be "

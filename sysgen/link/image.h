@@ -28,8 +28,10 @@ void chunks_add(struct chunks *c, uint64_t dest, uint64_t memsz, const uint8_t *
                 uint64_t filesz, char *what);
 void chunks_free(struct chunks *c);
 
-// Returns 0, or 2 after printing an I/O or internal error.
+// The bootloader puts the image at ram_base + its text_offset, and the
+// loader copies the chunks from there: none may land on it.  Returns 0, or
+// 2 after printing an error (that one, I/O, internal).
 int image_write(const char *out_dir, const struct elf_image *loader, const struct chunks *chunks,
-                uint64_t kernel_entry, uint64_t bootinfo_pa);
+                uint64_t ram_base, uint64_t kernel_entry, uint64_t bootinfo_pa);
 
 #endif

@@ -115,8 +115,8 @@ static int run(struct linker *k, int before)
     rc = write_link_map(in->out_dir, s, in->sdf_name, &k->target, &k->chunks, k->pds, k->vms, k->nvms);
     if (rc)
         return rc;
-    return image_write(in->out_dir, &k->rt.loader, &k->chunks, k->rt.kernel.entry,
-                       k->placed.bootinfo_pa);
+    return image_write(in->out_dir, &k->rt.loader, &k->chunks, k->target.ram_base,
+                       k->rt.kernel.entry, k->placed.bootinfo_pa);
 }
 
 static void linker_free(struct linker *k)

@@ -25,7 +25,10 @@ static void map_space(struct strbuf *sb, const struct aspace *as, char *detail)
                   (unsigned long long)vr[i].va, (unsigned long long)(vr[i].va + vr[i].size),
                   (unsigned long long)vr[i].pa, (vr[i].perms & S2_PERM_R) ? 'r' : '-',
                   (vr[i].perms & S2_PERM_W) ? 'w' : '-', (vr[i].perms & S2_PERM_X) ? 'x' : '-',
-                  vr[i].cached ? "" : " device", vr[i].what);
+                  vr[i].mem == S2_MEM_DEVICE     ? " device"
+                  : vr[i].mem == S2_MEM_UNCACHED ? " uncached"
+                                                 : "",
+                  vr[i].what);
 }
 
 // OUT/loader.map: where everything went, for people (deterministic).

@@ -131,20 +131,21 @@ static void place_pd(struct phys *phys, struct link_pd *pd, struct chunks *chunk
         const struct elf_segment *sg = &pd->elf.segs[j];
         uint64_t lo = sg->vaddr & ~(PAGE - 1), hi = align_up(sg->vaddr + sg->memsz, PAGE);
         pd->seg_pa[j] = phys_alloc(phys, hi - lo, PAGE);
-        aspace_add(&pd->as, (struct vrange){lo, pd->seg_pa[j], hi - lo, elf_perms(sg->flags), true,
+        aspace_add(&pd->as, (struct vrange){lo, pd->seg_pa[j], hi - lo, elf_perms(sg->flags), S2_MEM_CACHED,
                                             xasprintf("segment %d of %s", j, sp->program_image),
                                             sp->image_pos});
     }
     pd->ipcbuf_pa = phys_alloc(phys, PAGE, PAGE);
     chunks_add(chunks, pd->ipcbuf_pa, PAGE, NULL, 0, xasprintf("IPC buffer of '%s'", pd_name(sp)));
     aspace_add(&pd->as, (struct vrange){SG_PD_IPCBUF_VA, pd->ipcbuf_pa, PAGE,
-                                        S2_PERM_R | S2_PERM_W, true, xstrdup("the IPC buffer"),
+                                        S2_PERM_R | S2_PERM_W, S2_MEM_UNCACHED,
+                                        xstrdup("the IPC buffer"),
                                         sp->pos});
     pd->stack_pa = phys_alloc(phys, sp->stack_size, PAGE);
     chunks_add(chunks, pd->stack_pa, sp->stack_size, NULL, 0,
                xasprintf("stack of '%s'", pd_name(sp)));
     aspace_add(&pd->as, (struct vrange){SG_PD_STACK_TOP - sp->stack_size, pd->stack_pa,
-                                        sp->stack_size, S2_PERM_R | S2_PERM_W, true,
+                                        sp->stack_size, S2_PERM_R | S2_PERM_W, S2_MEM_CACHED,
                                         xstrdup("the stack"), sp->pos});
 }
 
@@ -181,7 +182,8 @@ static void add_map(const struct sdf_system *s, const uint64_t *mr_pa, const str
                  mr->name, (unsigned long long)m->vaddr, S2_IPA_BITS);
         return;
     }
-    aspace_add(as, (struct vrange){m->vaddr, mr_pa[mi], mr->size, sdf_perms(m->perms), m->cached,
+    aspace_add(as, (struct vrange){m->vaddr, mr_pa[mi], mr->size, sdf_perms(m->perms),
+                                   m->cached ? S2_MEM_CACHED : S2_MEM_DEVICE,
                                    xasprintf("the map of '%s'", mr->name), m->pos});
 }
 

@@ -15,6 +15,7 @@
 #define DESC_BLOCK  1ull
 #define ATTR_NORMAL (0xfull << 2) // Normal, inner and outer write-back
 #define ATTR_DEVICE (0x1ull << 2) // Device-nGnRE
+#define ATTR_NORMAL_NC (0x5ull << 2) // Normal, inner and outer non-cacheable
 #define ATTR_S2AP_R (1ull << 6)
 #define ATTR_S2AP_W (1ull << 7)
 #define ATTR_SH_IS  (3ull << 8)
@@ -44,10 +45,12 @@ void s2_free(struct s2 *s)
     memset(s, 0, sizeof(*s));
 }
 
-static uint64_t leaf_attrs(unsigned perms, bool cached)
+static uint64_t leaf_attrs(unsigned perms, enum s2_mem mem)
 {
     uint64_t a = ATTR_AF;
-    a |= cached ? ATTR_NORMAL | ATTR_SH_IS : ATTR_DEVICE;
+    a |= mem == S2_MEM_CACHED     ? ATTR_NORMAL | ATTR_SH_IS
+         : mem == S2_MEM_UNCACHED ? ATTR_NORMAL_NC
+                                  : ATTR_DEVICE;
     if (perms & S2_PERM_R)
         a |= ATTR_S2AP_R;
     if (perms & S2_PERM_W)
@@ -78,9 +81,10 @@ static int child(struct s2 *s, int t, unsigned idx)
     return c;
 }
 
-void s2_map(struct s2 *s, uint64_t ipa, uint64_t pa, uint64_t size, unsigned perms, bool cached)
+void s2_map(struct s2 *s, uint64_t ipa, uint64_t pa, uint64_t size, unsigned perms,
+            enum s2_mem mem)
 {
-    uint64_t attrs = leaf_attrs(perms, cached);
+    uint64_t attrs = leaf_attrs(perms, mem);
     while (size) {
         // 2 MiB blocks when both sides are aligned and enough is left.
         bool block = ((ipa | pa) & 0x1fffff) == 0 && size >= 0x200000;

@@ -21,11 +21,20 @@ struct s2 {
     int n;
 };
 
+// What a mapping's memory is to the CPU's caches.
+enum s2_mem {
+    S2_MEM_DEVICE,   // Device-nGnRE: device registers, and SDF maps with cached="false"
+    S2_MEM_CACHED,   // Normal write-back, inner shareable: all other memory
+    S2_MEM_UNCACHED, // Normal non-cacheable: what the kernel (MMU off at EL2, so
+                     // uncached) reads and writes too, the IPC buffers
+};
+
 void s2_init(struct s2 *s);
 void s2_free(struct s2 *s);
 // Map [ipa, ipa+size) to [pa, pa+size); all page aligned, caller checked
 // that the range is free and below 1 << S2_IPA_BITS.
-void s2_map(struct s2 *s, uint64_t ipa, uint64_t pa, uint64_t size, unsigned perms, bool cached);
+void s2_map(struct s2 *s, uint64_t ipa, uint64_t pa, uint64_t size, unsigned perms,
+            enum s2_mem mem);
 // Turn table indices into physical addresses once the tables' home
 // (s->n consecutive 4 KiB pages at base_pa) is known.
 void s2_finalize(struct s2 *s, uint64_t base_pa);

@@ -29,9 +29,10 @@ static void stage2_page_and_block(void **state)
     (void)state;
     struct s2 s;
     s2_init(&s);
-    s2_map(&s, 0x200000, 0x60400000, 0x1000, S2_PERM_R | S2_PERM_X, true);
-    s2_map(&s, 0x40000000, 0x80000000, 0x200000, S2_PERM_R | S2_PERM_W, true);
-    s2_map(&s, 0x9000000, 0x9000000, 0x1000, S2_PERM_R | S2_PERM_W, false);
+    s2_map(&s, 0x200000, 0x60400000, 0x1000, S2_PERM_R | S2_PERM_X, S2_MEM_CACHED);
+    s2_map(&s, 0x40000000, 0x80000000, 0x200000, S2_PERM_R | S2_PERM_W, S2_MEM_CACHED);
+    s2_map(&s, 0x9000000, 0x9000000, 0x1000, S2_PERM_R | S2_PERM_W, S2_MEM_DEVICE);
+    s2_map(&s, 0x9001000, 0x60401000, 0x1000, S2_PERM_R | S2_PERM_W, S2_MEM_UNCACHED);
     // Tables in order of creation: the L1 root; an L2 for the first GiB
     // and an L3 below it for 0x200000; an L2 for the second GiB holding the
     // block; another L3 in the first GiB for 0x9000000.
@@ -53,6 +54,9 @@ static void stage2_page_and_block(void **state)
     assert_int_equal((block >> 54) & 1, 1); // never executable
     uint64_t dev = s.tables[4][0];
     assert_int_equal((dev >> 2) & 0xf, 1); // Device-nGnRE
+    uint64_t nc = s.tables[4][1];
+    assert_int_equal((nc >> 2) & 0xf, 5); // Normal non-cacheable
+    assert_int_equal(nc & 0xfffffffff000ull, 0x60401000);
     s2_free(&s);
 }
 
@@ -199,7 +203,7 @@ static struct chunks chunks;
 static int image_write_run(void *arg)
 {
     (void)arg;
-    return image_write(OUT, &loader, &chunks, 0x60000000, 0x60001000);
+    return image_write(OUT, &loader, &chunks, 0x40000000, 0x60000000, 0x60001000);
 }
 
 static void chunk_over_the_running_image_is_refused(void **state)
@@ -213,7 +217,7 @@ static void chunk_over_the_running_image_is_refused(void **state)
     assert_int_equal(capture(image_write_run, NULL, err, sizeof(err)), 0);
     assert_int_equal(access(OUT "/loader.img", F_OK), 0);
     unlink(OUT "/loader.img");
-    chunks_add(&chunks, loader.entry + 0x100, 0x1000, data, sizeof(data),
+    chunks_add(&chunks, 0x40080000 + 0x100, 0x1000, data, sizeof(data),
                strdup("a chunk on it"));
     assert_int_equal(capture(image_write_run, NULL, err, sizeof(err)), 2);
     assert_non_null(strstr(err, "would be overwritten by a chunk on it at 0x"));
