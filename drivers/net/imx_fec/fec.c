@@ -109,8 +109,8 @@
 #define STAT1000_FULL  0x0800u // the partner does 1000BASE-T full duplex
 #define ESTATUS_1000_TFULL 0x2000u
 
-// The Atheros AR8031 (the MaaXBoard's PHY) adds its RGMII clock delays
-// only when told, through debug registers behind 0x1d/0x1e.
+// The Atheros AR8031 (the MaaXBoard's PHY): debug registers behind
+// 0x1d/0x1e hold its RGMII clock delays.
 #define AR8031_ID          0x004dd074u
 #define AR8031_DEBUG_ADDR  0x1d
 #define AR8031_DEBUG_DATA  0x1e
@@ -118,6 +118,14 @@
 #define AR8031_DBG_RX_DLY  0x8000u
 #define AR8031_DBG_TX      0x05
 #define AR8031_DBG_TX_DLY  0x0100u
+
+// Clause-45 registers through clause 22 (IEEE 802.3 annex 22D): the MMD
+// access control and address/data registers.
+#define MII_MMD_CTRL      13
+#define MII_MMD_DATA      14
+#define MMD_CTRL_DATA     0x4000u // the next data access is the register's value
+#define MMD_AN            7       // the auto-negotiation MMD
+#define MMD_AN_EEE_ADV    0x3c    // EEE advertisement
 
 #define MDIO_TIMEOUT_US      10000u  // one transfer: 64 bits at >= 2.5 MHz is 26 us
 #define PHY_RESET_TIMEOUT_US 500000u // IEEE 802.3: reset completes within 0.5 s
@@ -202,6 +210,23 @@ static bool ar8031_debug_set(struct fec *f, uint16_t reg, uint16_t bits)
     return v >= 0 && mdio_write(f, f->phy, AR8031_DEBUG_DATA, (uint16_t)(v | bits));
 }
 
+static bool mmd_write(struct fec *f, uint16_t devad, uint16_t reg, uint16_t v)
+{
+    return mdio_write(f, f->phy, MII_MMD_CTRL, devad) && mdio_write(f, f->phy, MII_MMD_DATA, reg) &&
+           mdio_write(f, f->phy, MII_MMD_CTRL, MMD_CTRL_DATA | devad) &&
+           mdio_write(f, f->phy, MII_MMD_DATA, v);
+}
+
+// The AR8031 adds its RGMII clock delays only when told ("rgmii-id" in the
+// MaaXBoard's tree), and its tree disables energy-efficient Ethernet: no
+// EEE is advertised (the MAC never signals low-power idle).
+static bool ar8031_setup(struct fec *f)
+{
+    return ar8031_debug_set(f, AR8031_DBG_RX, AR8031_DBG_RX_DLY) &&
+           ar8031_debug_set(f, AR8031_DBG_TX, AR8031_DBG_TX_DLY) &&
+           mmd_write(f, MMD_AN, MMD_AN_EEE_ADV, 0);
+}
+
 // Reset the PHY, advertise what both it and the MAC can do (not 1000
 // half duplex, which the ENET lacks) and start negotiating.
 static enum fec_result phy_setup(struct fec *f)
@@ -218,8 +243,7 @@ static enum fec_result phy_setup(struct fec *f)
         if (f->now_us() - start > PHY_RESET_TIMEOUT_US)
             return FEC_ETIMEOUT;
     }
-    if (f->phy_id == AR8031_ID && (!ar8031_debug_set(f, AR8031_DBG_RX, AR8031_DBG_RX_DLY) ||
-                                   !ar8031_debug_set(f, AR8031_DBG_TX, AR8031_DBG_TX_DLY)))
+    if (f->phy_id == AR8031_ID && !ar8031_setup(f))
         return FEC_ETIMEOUT;
 
     int bmsr = mdio_read(f, f->phy, MII_BMSR);

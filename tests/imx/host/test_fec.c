@@ -102,6 +102,7 @@ static struct {
     bool link, link_latched_low;
     unsigned reset_reads; // BMCR reads that still show the reset bit
     uint16_t dbg_addr, dbg[32];
+    uint16_t mmd_ctrl, mmd_addr, eee_adv; // MMD 7 register 0x3c through 13/14
     unsigned mdio_other_addr; // transfers to an address other than phy_addr
     unsigned first_mdio_addr, nmdio;
     unsigned dbg_writes;
@@ -203,6 +204,15 @@ static void phy_write(unsigned reg, uint16_t v)
     case 0x1e:
         m.dbg[m.dbg_addr & 31] = v;
         m.dbg_writes++;
+        break;
+    case 13:
+        m.mmd_ctrl = v;
+        break;
+    case 14:
+        if ((m.mmd_ctrl & 0xc000) == 0)
+            m.mmd_addr = v;
+        else if ((m.mmd_ctrl & 0x1f) == 7 && m.mmd_addr == 0x3c)
+            m.eee_adv = v;
         break;
     }
 }
@@ -374,6 +384,7 @@ static void model_ar8031(unsigned addr)
     m.stat1000 = STAT1000_FULL;
     m.dbg[0] = 0x02ee; // other bits the driver must keep
     m.dbg[5] = 0x3d47;
+    m.eee_adv = 0x0006; // 100BASE-TX and 1000BASE-T EEE, the PHY's default
 }
 
 static void init_ok(uint32_t phy_addr, uint32_t clock_hz)
@@ -513,6 +524,7 @@ static void ar8031_gets_rgmii_delays_and_gigabit(void **state)
     init_ok(4, 266000000);
     assert_int_equal(m.dbg[0], 0x02ee | 0x8000); // rx clock delay, other bits kept
     assert_int_equal(m.dbg[5], 0x3d47 | 0x0100); // tx clock delay
+    assert_int_equal(m.eee_adv, 0);              // no EEE, as the board's tree says
     assert_int_equal(m.ctrl1000, 0x0200);        // 1000BASE-T full duplex only
     assert_int_equal(m.adv, 0x01e1);
     assert_int_equal(m.bmcr, 0x1200); // autonegotiation enabled and restarted
