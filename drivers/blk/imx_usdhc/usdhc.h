@@ -49,6 +49,7 @@ struct usdhc {
     uint64_t (*now_us)(void);  // microseconds, for timeouts while setting up
     volatile struct usdhc_adma *adma; // USDHC_ADMA_DESCS descriptors, DMA-able
     uint32_t adma_pa;
+    bool card_detect; // the slot's card-detect signal reaches the controller
     // The card, once usdhc_init() found it.
     uint16_t rca;
     bool block_addressed; // SDHC/SDXC (sector addresses), not SDSC (bytes)

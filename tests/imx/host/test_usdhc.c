@@ -42,6 +42,7 @@ static struct {
     uint32_t reg[0x100 / 4];
     enum state state;
     bool present, high_capacity, not_sd, never_ready, app;
+    bool cd_unwired; // the card-detect pad is not connected: CINST reads 0
     uint16_t rca;
     unsigned bus_width;
     // Faults the next data command meets.
@@ -237,8 +238,13 @@ static void command(uint32_t v)
 uint32_t mmio_read32(volatile void *base, uint32_t off)
 {
     assert_ptr_equal(base, &regs_anchor);
-    if (off == PRES_STATE)
-        return (m.present ? 1u << 16 : 0) | 1u << 3; // CINST, SDSTB; lines never busy
+    if (off == PRES_STATE) {
+        // CINST from the test level when PROT_CTRL.CDSS selects it, else
+        // from the pad; SDSTB; lines never busy.
+        uint32_t prot = m.reg[PROT_CTRL / 4];
+        bool cinst = (prot & 0x80) ? (prot & 0x40) != 0 : m.present && !m.cd_unwired;
+        return (cinst ? 1u << 16 : 0) | 1u << 3;
+    }
     return m.reg[off / 4];
 }
 
@@ -412,6 +418,28 @@ static void cards_the_driver_cannot_use(void **state)
     assert_int_equal(init_card(), USDHC_EUNSUPP);
 }
 
+// The MaaXBoard's microSD slot: its card-detect pad is not wired, so the
+// controller sees no card whatever the slot holds.  The card is found by
+// its answers, transfers work, and an empty slot is still "no card".
+static void a_slot_without_card_detect(void **state)
+{
+    (void)state;
+    m.cd_unwired = true;
+    assert_int_equal(init_card(), USDHC_OK);
+    assert_false(sd.card_detect);
+    assert_int_equal(m.reg[PROT_CTRL / 4] & 0xc0, 0xc0); // test level: inserted
+    for (uint32_t i = 0; i < 8 * 512; i++)
+        ram[BUF + i] = (uint8_t)(i * 7);
+    assert_int_equal(run(true, 100, 8), USDHC_OK);
+    assert_int_equal(memcmp(disk + 100 * 512, ram + BUF, 8 * 512), 0);
+    assert_int_equal(run(false, 100, 8), USDHC_OK);
+
+    setup(NULL);
+    m.cd_unwired = true;
+    m.present = false;
+    assert_int_equal(init_card(), USDHC_ENOCARD);
+}
+
 static void requests_it_refuses(void **state)
 {
     (void)state;
@@ -435,6 +463,7 @@ int main(void)
         cmocka_unit_test_setup(card_pulled_out_during_a_transfer, setup),
         cmocka_unit_test_setup(a_transfer_ends_with_its_interrupt, setup),
         cmocka_unit_test_setup(cards_the_driver_cannot_use, setup),
+        cmocka_unit_test_setup(a_slot_without_card_detect, setup),
         cmocka_unit_test_setup(requests_it_refuses, setup),
     };
     return cmocka_run_group_tests_name("usdhc", tests, NULL, NULL);
