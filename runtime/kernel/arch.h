@@ -4,6 +4,7 @@
 #ifndef KERNEL_ARCH_H
 #define KERNEL_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define SYSREG(name)                                                                               \
@@ -71,6 +72,10 @@ SYSREG(ich_vtr_el2)
 SYSREG(ich_vmcr_el2)
 SYSREG(ich_ap0r0_el2)
 SYSREG(ich_ap1r0_el2)
+SYSREG(mair_el2)
+SYSREG(tcr_el2)
+SYSREG(ttbr0_el2)
+SYSREG(sctlr_el2)
 
 // HCR_EL2: stage 2 on (VM), physical IRQ/FIQ/SError to EL2 (IMO, FMO, AMO),
 // WFI traps so an idle thread yields (TWI), SMC traps since there is no

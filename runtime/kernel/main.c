@@ -8,6 +8,7 @@
 #include "ctx.h"
 #include "gic.h"
 #include "irq.h"
+#include "mmu.h"
 #include "pd.h"
 #include "sched.h"
 #include "semihost.h"
@@ -76,6 +77,8 @@ void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb)
 {
     if (bi->magic != SG_BOOTINFO_MAGIC || bi->version != SG_BOOTINFO_VERSION)
         semihost_exit(2); // no console: its address is in the boot info
+    mmu_build(bi);
+    mmu_enable();
     console_init(bi);
     kprintf("KERN|INFO: sysgen kernel at EL%u: %u PDs, RAM %lx+%lx, dtb %lx\n",
             (unsigned)(read_currentel() >> 2), bi->npds, bi->ram_base, bi->ram_size, dtb);

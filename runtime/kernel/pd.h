@@ -45,7 +45,7 @@ struct pd {
     uint64_t cnthctl;         // CNTHCTL_EL2 while this thread runs
     struct vgic_cpu vgic;     // vCPUs: redistributor and list registers
     struct vgic_dist *dist;   // vCPUs: their VM's distributor
-    struct sg_ipcbuf *ipcbuf; // physical address, the EL2 MMU is off
+    struct sg_ipcbuf *ipcbuf; // physical address = the kernel's (identity map)
     enum pd_state state;
     uint64_t pending;       // notification and irq ids signalled, not yet delivered
     uint64_t fault_pending; // ids of children whose fault is not yet delivered

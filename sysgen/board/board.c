@@ -202,6 +202,9 @@ static void check_board(const struct board *b, const char *name)
         error_at(bp, "board file says name '%s', but it is in the folder of '%s'", b->name, name);
     if (b->gic_version != 3)
         error_at(bp, "gic version %u: the runtime drives GICv3 only", b->gic_version);
+    if (b->ram_base % GiB || b->ram_size % GiB)
+        error_at(bp, "ram must start and end on a 1 GiB boundary: the kernel maps it in 1 GiB "
+                     "blocks");
     if (b->runtime_size >= b->ram_size)
         error_at(bp, "runtime_size leaves no RAM for the system");
     if (b->card && (b->bootloader_at < 512 || b->bootloader_end <= b->bootloader_at ||

@@ -25,9 +25,7 @@ static void map_space(struct strbuf *sb, const struct aspace *as, char *detail)
                   (unsigned long long)vr[i].va, (unsigned long long)(vr[i].va + vr[i].size),
                   (unsigned long long)vr[i].pa, (vr[i].perms & S2_PERM_R) ? 'r' : '-',
                   (vr[i].perms & S2_PERM_W) ? 'w' : '-', (vr[i].perms & S2_PERM_X) ? 'x' : '-',
-                  vr[i].mem == S2_MEM_DEVICE     ? " device"
-                  : vr[i].mem == S2_MEM_UNCACHED ? " uncached"
-                                                 : "",
+                  vr[i].mem == S2_MEM_DEVICE ? " device" : "",
                   vr[i].what);
 }
 

@@ -138,7 +138,7 @@ static void place_pd(struct phys *phys, struct link_pd *pd, struct chunks *chunk
     pd->ipcbuf_pa = phys_alloc(phys, PAGE, PAGE);
     chunks_add(chunks, pd->ipcbuf_pa, PAGE, NULL, 0, xasprintf("IPC buffer of '%s'", pd_name(sp)));
     aspace_add(&pd->as, (struct vrange){SG_PD_IPCBUF_VA, pd->ipcbuf_pa, PAGE,
-                                        S2_PERM_R | S2_PERM_W, S2_MEM_UNCACHED,
+                                        S2_PERM_R | S2_PERM_W, S2_MEM_CACHED,
                                         xstrdup("the IPC buffer"),
                                         sp->pos});
     pd->stack_pa = phys_alloc(phys, sp->stack_size, PAGE);

@@ -15,7 +15,6 @@
 #define DESC_BLOCK  1ull
 #define ATTR_NORMAL (0xfull << 2) // Normal, inner and outer write-back
 #define ATTR_DEVICE (0x1ull << 2) // Device-nGnRE
-#define ATTR_NORMAL_NC (0x5ull << 2) // Normal, inner and outer non-cacheable
 #define ATTR_S2AP_R (1ull << 6)
 #define ATTR_S2AP_W (1ull << 7)
 #define ATTR_SH_IS  (3ull << 8)
@@ -48,9 +47,7 @@ void s2_free(struct s2 *s)
 static uint64_t leaf_attrs(unsigned perms, enum s2_mem mem)
 {
     uint64_t a = ATTR_AF;
-    a |= mem == S2_MEM_CACHED     ? ATTR_NORMAL | ATTR_SH_IS
-         : mem == S2_MEM_UNCACHED ? ATTR_NORMAL_NC
-                                  : ATTR_DEVICE;
+    a |= mem == S2_MEM_CACHED ? ATTR_NORMAL | ATTR_SH_IS : ATTR_DEVICE;
     if (perms & S2_PERM_R)
         a |= ATTR_S2AP_R;
     if (perms & S2_PERM_W)

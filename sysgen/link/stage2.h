@@ -23,10 +23,8 @@ struct s2 {
 
 // What a mapping's memory is to the CPU's caches.
 enum s2_mem {
-    S2_MEM_DEVICE,   // Device-nGnRE: device registers, and SDF maps with cached="false"
-    S2_MEM_CACHED,   // Normal write-back, inner shareable: all other memory
-    S2_MEM_UNCACHED, // Normal non-cacheable: what the kernel (MMU off at EL2, so
-                     // uncached) reads and writes too, the IPC buffers
+    S2_MEM_DEVICE, // Device-nGnRE: device registers, and SDF maps with cached="false"
+    S2_MEM_CACHED, // Normal write-back, inner shareable: all other memory
 };
 
 void s2_init(struct s2 *s);

@@ -32,3 +32,24 @@ else
   not_ok "imx8mq-evk.dtb from the Debian arm64 kernel package"
   sed 's/^/#   /' "$work/guest.log" 2>/dev/null
 fi
+
+# A board file's own mistakes are errors at their line, as a system file's
+# are: each case is the QEMU board with one line changed.
+data=$work/data
+bad_board() { # NAME SED-EXPRESSION EXPECTED-MESSAGE
+  mkdir -p "$data/boards/$1"
+  cp boards/qemu_virt_aarch64/* "$data/boards/$1/"
+  sed -i -e "s/^name: .*/name: $1/" -e "$2" "$data/boards/$1/board.yaml"
+  sed "s/^board: .*/board: $1/" systems/two_guests.yaml >"$work/$1.yaml"
+  out=$(SYSGEN_DATA_DIR=$data "$SYSGEN" --check "$work/$1.yaml" 2>&1)
+  if [ $? -eq 1 ] && grep -q "boards/$1/board.yaml:[0-9]*:[0-9]*: error: $3" <<<"$out"; then
+    ok "board file: $1 is an error at its line"
+  else
+    not_ok "board file: $1 is an error at its line"; sed 's/^/#   /' <<<"$out"
+  fi
+}
+bad_board ram_half_gib 's/^ram: .*/ram: { base: 0x40000000, size: 1536 MiB }/' \
+  "ram must start and end on a 1 GiB boundary"
+bad_board phy_40 's/^net: {\(.*\) }/net: {\1, phy: 40 }/' "net phy 40: MDIO addresses are 0 to 31"
+bad_board rings_odd 's/^net: {\(.*\) }/net: {\1, rings: 5000 }/' \
+  "net rings: whole 4 KiB pages, at most 1 MiB"
