@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sysgen/bootinfo.h>
 
 #define BOARD_SPEC(name, what, ...)                                                                \
     static const struct key_spec name##_keys[] = {__VA_ARGS__};                                    \
@@ -18,7 +19,7 @@
                                             sizeof(name##_keys) / sizeof(name##_keys[0])}
 
 BOARD_SPEC(board_spec, "board", {"name", T_STRING, true, ""}, {"ram", T_MAP, true, ""},
-           {"runtime_size", T_SIZE, true, ""}, {"gic", T_MAP, true, ""}, {"uart", T_MAP, true, ""},
+           {"runtime_size", T_SIZE, true, ""}, {"cores", T_UINT, true, ""}, {"gic", T_MAP, true, ""}, {"uart", T_MAP, true, ""},
            {"block", T_MAP, false, ""}, {"net", T_MAP, false, ""}, {"disk", T_MAP, true, ""},
            {"guest", T_MAP, true, ""}, {"qemu", T_MAP, false, ""}, );
 BOARD_SPEC(ram_spec, "ram", {"base", T_SIZE, true, ""}, {"size", T_SIZE, true, ""}, );
@@ -132,6 +133,8 @@ static void read_ram_and_gic(const struct node *root, struct board *b)
         get_size(m, &ram_spec, "size", &b->ram_size, NULL);
     }
     get_size(root, &board_spec, "runtime_size", &b->runtime_size, NULL);
+    if (get_uint(root, &board_spec, "cores", &u, NULL))
+        b->cores = u > UINT32_MAX ? UINT32_MAX : (unsigned)u;
     if (get_map(root, &board_spec, "gic", &m)) {
         rule_unknown_key(m, &gic_spec);
         if (get_uint(m, &gic_spec, "version", &u, NULL))
@@ -211,6 +214,8 @@ static void check_board(const struct board *b, const char *name)
                     b->bootloader_end > b->disk_first_offset))
         error_at(bp, "card: the bootloader's place must lie between the MBR and the first "
                      "partition");
+    if (b->cores < 1 || b->cores > SG_MAX_CPUS)
+        error_at(bp, "cores %u: the runtime drives 1 to %d cores", b->cores, SG_MAX_CPUS);
     if (b->net.phy > 31)
         error_at(bp, "net phy %u: MDIO addresses are 0 to 31", b->net.phy);
     if (b->net.rings % (4 * KiB) || b->net.rings > 1 * MiB)

@@ -33,6 +33,7 @@ struct board {
     uint64_t ram_base, ram_size;
     uint64_t runtime_size; // RAM kept for kernel, loader and the image in transit
     uint32_t gic_version;
+    unsigned cores; // CPU cores the runtime may use (MPIDR Aff0 0..cores-1)
     uint64_t gicd_base, gicr_base;
     struct board_device uart, block, net;
     uint64_t disk_first_offset; // where the first partition may start

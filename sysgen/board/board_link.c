@@ -14,6 +14,7 @@ struct link_board board_link_facts(const struct board *b)
         .uart_irq = b->uart.irq,
         .gicd_base = b->gicd_base,
         .gicr_base = b->gicr_base,
+        .cores = b->cores,
     };
 }
 

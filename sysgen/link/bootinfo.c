@@ -43,6 +43,7 @@ static void pd_info(const struct link_pd *pd, int index, struct sg_pd_info *pi)
     pi->parent = sp->parent >= 0 ? (uint8_t)sp->parent : SG_NO_PARENT;
     pi->child_id = sp->child_id >= 0 ? (uint8_t)sp->child_id : 0;
     pi->passive = sp->passive;
+    pi->cpu = (uint8_t)sp->cpu;
     for (int j = 0; j < sp->nirqs; j++) {
         const struct sdf_irq *q = &sp->irqs[j];
         pi->ends[q->id] = (struct sg_end){SG_END_IRQ, q->edge ? SG_END_EDGE : 0, 0, 0, q->irq};
@@ -64,6 +65,7 @@ static int vcpu_infos(const struct sdf_system *s, const struct link_vm *v, int t
         pi->parent = (uint8_t)v->vmm;
         pi->child_id = (uint8_t)v->vm->vcpus[j];
         pi->kind = SG_KIND_VCPU;
+        pi->cpu = (uint8_t)(v->vm->vcpu_cpu[j] >= 0 ? v->vm->vcpu_cpu[j] : vmm->cpu);
     }
     return t;
 }
@@ -99,5 +101,9 @@ uint8_t *build_bootinfo(const struct sdf_system *s, const struct target *t,
     for (int i = 0; i < nvms; i++)
         thread = vcpu_infos(s, &vms[i], thread, bi);
     channel_ends(s, bi);
+    bi->ncpus = 1;
+    for (int i = 0; i < nthreads; i++)
+        if (bi->pds[i].cpu + 1u > bi->ncpus)
+            bi->ncpus = bi->pds[i].cpu + 1u;
     return bytes;
 }

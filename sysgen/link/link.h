@@ -24,6 +24,7 @@ struct link_board {
     uint64_t uart_base;
     uint32_t uart_irq;
     uint64_t gicd_base, gicr_base; // GICv3 distributor and first redistributor
+    unsigned cores;                // CPU cores (MPIDR Aff0 0..cores-1); 0 means 1
 };
 
 // A PD's config bytes (a sysgen_*_config from <sysgen/config.h>), written

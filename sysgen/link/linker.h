@@ -30,6 +30,7 @@ struct target {
     uint32_t uart_kind, uart_irq; // SG_UART_*
     uint64_t gicd_base, gicd_size, gicr_base, gicr_size;
     uint32_t sched_irq, timeslice_us;
+    unsigned cores; // the board's, each with its GIC redistributor frame
 };
 
 struct target target_of(const struct link_board *b);

@@ -146,6 +146,26 @@ static void rule_vcpu_id(const struct link_facts *f)
     }
 }
 
+// cpu-exists: every PD and vCPU runs on a core the board has.
+static void rule_cpu_exists(const struct link_facts *f)
+{
+    const struct sdf_system *s = f->sdf;
+    unsigned cores = f->target->cores;
+    for (int i = 0; i < s->npds; i++) {
+        const struct sdf_pd *pd = &s->pds[i];
+        if ((unsigned)pd->cpu >= cores)
+            error_at(pd->pos, "protection domain '%s': cpu %d, but board '%s' has %u core%s (0..%u)",
+                     pd_name(pd), pd->cpu, f->target->name, cores, cores == 1 ? "" : "s",
+                     cores - 1);
+        for (int v = 0; pd->vm && v < pd->vm->nvcpus; v++)
+            if (pd->vm->vcpu_cpu[v] >= 0 && (unsigned)pd->vm->vcpu_cpu[v] >= cores)
+                error_at(pd->vm->vcpu_pos[v], "vcpu %d of '%s': cpu %d, but board '%s' has %u "
+                                              "core%s (0..%u)",
+                         pd->vm->vcpus[v], vm_name(pd->vm), pd->vm->vcpu_cpu[v], f->target->name,
+                         cores, cores == 1 ? "" : "s", cores - 1);
+    }
+}
+
 // unknown-end-pd: a channel end names a PD of the system.
 static void rule_unknown_end_pd(const struct link_facts *f)
 {
@@ -265,6 +285,7 @@ static const struct rule rules[] = {
     {"duplicate-irq", rule_duplicate_irq},
     {"duplicate-child-id", rule_duplicate_child_id},
     {"vcpu-id", rule_vcpu_id},
+    {"cpu-exists", rule_cpu_exists},
     {"unknown-end-pd", rule_unknown_end_pd},
     {"channel-to-self", rule_channel_to_self},
     {"pp-priority", rule_pp_priority},

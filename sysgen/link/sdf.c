@@ -284,6 +284,11 @@ static struct sdf_vm *read_vm(struct reader *r, xmlNode *n)
             check_attrs(r, c, vallowed);
             int id = -1;
             id_attr(r, c, "id", &id);
+            uint64_t cpu = 0;
+            bool has_cpu = false;
+            num_attr(r, c, "cpu", false, &cpu, &has_cpu);
+            vm->vcpu_cpu = xrealloc(vm->vcpu_cpu, (size_t)(vm->nvcpus + 1) * sizeof(*vm->vcpu_cpu));
+            vm->vcpu_cpu[vm->nvcpus] = !has_cpu ? -1 : cpu > 255 ? 255 : (int)cpu;
             vm->vcpus = xrealloc(vm->vcpus, (size_t)(vm->nvcpus + 1) * sizeof(*vm->vcpus));
             vm->vcpu_pos = xrealloc(vm->vcpu_pos, (size_t)(vm->nvcpus + 1) * sizeof(*vm->vcpu_pos));
             vm->vcpu_pos[vm->nvcpus] = pos_of(r, c);
@@ -347,8 +352,8 @@ static void read_pd_children(struct reader *r, int self, xmlNode *n)
 
 static void read_pd(struct reader *r, xmlNode *n, int parent)
 {
-    static const char *const allowed[] = {"name",   "priority", "passive", "stack_size", "budget",
-                                          "period", "pp",       "id",      NULL};
+    static const char *const allowed[] = {"name", "priority", "passive", "stack_size", "budget",
+                                          "period", "pp", "id", "cpu", NULL};
     check_attrs(r, n, allowed);
     int self = r->sys->npds;
     struct sdf_pd *pd = GROW(r->sys->pds, r->sys->npds);
@@ -370,6 +375,9 @@ static void read_pd(struct reader *r, xmlNode *n, int parent)
                  pd->name ? pd->name : "?", (unsigned long long)stack);
     pd->stack_size = stack;
     bool_attr(r, n, "passive", false, &pd->passive);
+    uint64_t cpu = 0;
+    num_attr(r, n, "cpu", false, &cpu, NULL);
+    pd->cpu = cpu > 255 ? 255 : (int)cpu; // the board's count is checked by the rules
     bool has_id = false;
     char *id = attr(n, "id");
     if (id) {
@@ -513,6 +521,7 @@ void sdf_free(struct sdf_system *sys)
         if (pd->vm) {
             free_maps(pd->vm->maps, pd->vm->nmaps);
             free(pd->vm->vcpus);
+            free(pd->vm->vcpu_cpu);
             free(pd->vm->vcpu_pos);
             free(pd->vm->name);
             free(pd->vm);

@@ -64,6 +64,7 @@ struct sdf_vm {
     char *name;
     int priority; // -1: the VMM's
     int *vcpus;   // vCPU ids, in the VMM's child namespace
+    int *vcpu_cpu; // the core each runs on; -1: its VMM's
     struct pos *vcpu_pos;
     int nvcpus;
     struct sdf_map *maps; // guest-physical address = vaddr
@@ -80,6 +81,7 @@ struct sdf_pd {
     struct pos image_pos;
     int parent; // index into sdf_system.pds, -1 for none
     int child_id;
+    int cpu; // the core it runs on (Microkit's cpu="N"), 0 by default
     struct sdf_map *maps;
     int nmaps;
     struct sdf_irq *irqs;

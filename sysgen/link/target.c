@@ -7,7 +7,7 @@
 #include <sysgen/bootinfo.h>
 
 #define GICD_SIZE    0x10000 // architectural
-#define GICR_SIZE    0x80000 // four 128 KiB redistributor frames: both boards' CPU count
+#define GICR_FRAME   0x20000 // one redistributor (RD and SGI frames) per core
 #define SCHED_IRQ    26      // EL2 physical timer PPI (Arm BSA/SBSA)
 #define TIMESLICE_US 5000
 
@@ -32,9 +32,10 @@ struct target target_of(const struct link_board *b)
         .gicd_base = b->gicd_base,
         .gicd_size = GICD_SIZE,
         .gicr_base = b->gicr_base,
-        .gicr_size = GICR_SIZE,
+        .gicr_size = (uint64_t)(b->cores ? b->cores : 1) * GICR_FRAME,
         .sched_irq = SCHED_IRQ,
         .timeslice_us = TIMESLICE_US,
+        .cores = b->cores ? b->cores : 1,
     };
 }
 

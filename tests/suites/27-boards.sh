@@ -43,9 +43,9 @@ bad_board() { # NAME SED-EXPRESSION EXPECTED-MESSAGE
   sed "s/^board: .*/board: $1/" systems/two_guests.yaml >"$work/$1.yaml"
   out=$(SYSGEN_DATA_DIR=$data "$SYSGEN" --check "$work/$1.yaml" 2>&1)
   if [ $? -eq 1 ] && grep -q "boards/$1/board.yaml:[0-9]*:[0-9]*: error: $3" <<<"$out"; then
-    ok "board file: $1 is an error at its line"
+    ok "board file: $1 is an error naming the board file"
   else
-    not_ok "board file: $1 is an error at its line"; sed 's/^/#   /' <<<"$out"
+    not_ok "board file: $1 is an error naming the board file"; sed 's/^/#   /' <<<"$out"
   fi
 }
 bad_board ram_half_gib 's/^ram: .*/ram: { base: 0x40000000, size: 1536 MiB }/' \

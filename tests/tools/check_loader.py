@@ -62,11 +62,11 @@ def bootinfo(img, board):
             UART_KIND.get(board["uart"]["driver"], 0), board["uart"]["irq"],
             size(board["gic"]["dist"]), size(board["gic"]["redist"]))
     have = (ram_base, ram_size, uart_base, uart_kind, uart_irq, gicd, gicr)
-    tap(version == 1 and have == want,
+    tap(version == 2 and have == want,
         "boot info: the board's RAM, console UART (kind and address) and GIC",
         "have %s, want %s" % ([hex(x) for x in have], [hex(x) for x in want]))
     pds = {}
-    first = at + 8 + struct.calcsize("<IIIIQQQIIQQ") + 8  # sched_irq, timeslice_us
+    first = at + 8 + struct.calcsize("<IIIIQQQIIQQ") + 16  # sched_irq, timeslice_us, ncpus, reserved
     for i in range(npds):
         base = first + i * PD_INFO
         name = img[base:base + 64].split(b"\0")[0].decode()

@@ -13,9 +13,10 @@
 #include <stdint.h>
 
 #define SG_BOOTINFO_MAGIC   0x4f464e4942475358ull // "XSGBINFO" little-endian
-#define SG_BOOTINFO_VERSION 1
+#define SG_BOOTINFO_VERSION 2
 
 #define SG_MAX_PDS   63 // Microkit's limit; also keeps VMIDs in 8 bits
+#define SG_MAX_CPUS  8  // cores the kernel drives (MPIDR Aff0 0..7)
 #define SG_MAX_ENDS  62 // channel and irq ids 0..61, one namespace per PD
 #define SG_NAME_LEN  64
 #define SG_NO_PARENT 0xff
@@ -57,7 +58,8 @@ struct sg_pd_info {
     uint8_t child_id;       // this PD's id in its parent's namespace
     uint8_t passive;        // 1: never scheduled unless called
     uint8_t kind;           // enum sg_pd_kind
-    uint8_t reserved[3];
+    uint8_t cpu;            // the core it runs on, 0..ncpus-1
+    uint8_t reserved[2];
     struct sg_end ends[SG_MAX_ENDS];
 };
 
@@ -77,6 +79,8 @@ struct sg_bootinfo {
     uint64_t gicr_base;
     uint32_t sched_irq;    // INTID of the EL2 physical timer (CNTHP)
     uint32_t timeslice_us; // round robin between equal priorities
+    uint32_t ncpus;        // cores the kernel starts: 1 + the highest PD's cpu
+    uint32_t reserved2;
     struct sg_pd_info pds[];
 };
 
@@ -89,6 +93,6 @@ _Static_assert(sizeof(struct sg_pd_info) == 112 + 8 * SG_MAX_ENDS, "sg_pd_info l
 _Static_assert(__builtin_offsetof(struct sg_bootinfo, ram_base) == 24, "sg_bootinfo.ram_base");
 _Static_assert(__builtin_offsetof(struct sg_bootinfo, uart_kind) == 48, "sg_bootinfo.uart_kind");
 _Static_assert(__builtin_offsetof(struct sg_bootinfo, sched_irq) == 72, "sg_bootinfo.sched_irq");
-_Static_assert(sizeof(struct sg_bootinfo) == 80, "sg_bootinfo layout");
+_Static_assert(sizeof(struct sg_bootinfo) == 88, "sg_bootinfo layout");
 
 #endif
