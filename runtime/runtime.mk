@@ -8,7 +8,7 @@ RT_AR      ?= aarch64-linux-gnu-ar
 RT_OUT     := $(BUILD)/runtime
 RT_CFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
               -Wshadow -Wvla -ffreestanding -fno-builtin -fno-stack-protector -fno-pic -fno-pie \
-              -mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables \
+              -mgeneral-regs-only -mstrict-align -mno-outline-atomics -fno-asynchronous-unwind-tables \
               -fno-unwind-tables -Iruntime -Iruntime/include -Iinclude -Idrivers -MMD -MP
 RT_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
               -Wl,--no-warn-rwx-segments

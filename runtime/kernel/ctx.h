@@ -38,4 +38,11 @@ void el2_exception(struct el2_frame *f, uint64_t kind);
 // entry.S: load `c` and return to its PD; never returns.
 _Noreturn void ctx_restore(struct ctx *c);
 
+// trap.c, for every core's first thread too: with the kernel lock held,
+// the next thread this core runs (idling until there is one), and making
+// `next` live on this core, dropping the lock; returns its context.
+struct pd;
+struct pd *idle_until_runnable(void);
+struct ctx *enter(struct pd *next);
+
 #endif

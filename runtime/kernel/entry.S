@@ -4,14 +4,15 @@
 // The kernel is not re-entrant: it runs with all exceptions masked and is
 // entered only from a PD (or, on a bug, from itself).  On a trap from a PD
 // the registers go straight into the current PD's struct ctx, whose address
-// TPIDR_EL2 holds; the C handler returns the ctx to resume, whose address
-// then goes back into TPIDR_EL2.  The kernel stack is empty between traps.
+// TPIDR_EL2 (one per core) holds; the C handler returns the ctx to resume,
+// whose address then goes back into TPIDR_EL2.  Each core has its own
+// stack, empty between traps.
 
     .section .text.head, "ax"
     .global _start
 _start:                             // x0 = boot info, x1 = DTB (from the loader)
     msr     daifset, #0xf
-    ldr     x2, =kernel_stack_top
+    ldr     x2, =kernel_stacks + 16384  // core 0's stack (cpu.c: KERNEL_STACK)
     mov     sp, x2
     ldr     x2, =el2_vectors
     msr     vbar_el2, x2
@@ -19,6 +20,23 @@ _start:                             // x0 = boot info, x1 = DTB (from the loader
     bl      kernel_main
 1:  wfi
     b       1b
+
+// Another core, started by PSCI CPU_ON with x0 = its index: at EL2, MMU
+// off, on the stack kernel_stacks[index].
+    .global secondary_entry
+secondary_entry:
+    msr     daifset, #0xf
+    ldr     x1, =kernel_stacks
+    add     x2, x0, #1
+    mov     x3, #16384              // cpu.c: KERNEL_STACK
+    madd    x1, x2, x3, x1
+    mov     sp, x1
+    ldr     x2, =el2_vectors
+    msr     vbar_el2, x2
+    isb
+    bl      secondary_main
+2:  wfi
+    b       2b
 
     .text
 // x2..x30 to or from a frame at \base laid out as struct ctx (ctx.h):
@@ -134,8 +152,3 @@ el2_save:                           // frame of 256 bytes on the stack
     add     sp, sp, #256
     eret
 
-    .bss
-    .balign 16
-    .space  16384
-    .global kernel_stack_top
-kernel_stack_top:

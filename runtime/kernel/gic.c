@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// GICv3 driver for one CPU.  All interrupts are Group 1 at one priority; the
-// kernel never nests interrupts, so priorities among them do not matter.
+// GICv3 driver: the distributor once, then each core's redistributor and
+// CPU interface.  All interrupts are Group 1 at one priority; the kernel
+// never nests interrupts, so priorities among them do not matter.
 // Addresses come from boot info.
 #include <stdint.h>
 #include "arch.h"
 #include "console.h"
+#include "cpu.h"
 #include "gic.h"
 
 #define GICD_CTLR       0x0000
@@ -34,7 +36,7 @@
 
 #define IRQ_PRIORITY 0xa0
 
-static uintptr_t gicd, gicr;
+static uintptr_t gicd, gicr_base;
 
 static inline volatile uint32_t *reg32(uintptr_t base, uintptr_t off)
 {
@@ -76,9 +78,10 @@ static void cpu_interface_init(void)
     __asm__ volatile("msr icc_igrpen1_el1, %0; isb" : : "r"(1ull));
 }
 
-void gic_init(const struct sg_bootinfo *bi)
+void gic_dist_init(const struct sg_bootinfo *bi)
 {
     gicd = bi->gicd_base;
+    gicr_base = bi->gicr_base;
     *reg32(gicd, GICD_CTLR) = 0;
     gicd_wait();
     unsigned lines = ((*reg32(gicd, GICD_TYPER) & 0x1f) + 1) * 32;
@@ -90,8 +93,12 @@ void gic_init(const struct sg_bootinfo *bi)
         *((volatile uint8_t *)(gicd + GICD_IPRIORITYR + i)) = IRQ_PRIORITY;
     *reg32(gicd, GICD_CTLR) = GICD_CTLR_ARE | GICD_CTLR_GRP1;
     gicd_wait();
+    kprintf("KERN|INFO: GICv3 up: %u interrupt lines\n", lines);
+}
 
-    gicr = find_redistributor(bi->gicr_base);
+void gic_cpu_init(struct cpu *c)
+{
+    uintptr_t gicr = c->gicr = find_redistributor(gicr_base);
     *reg32(gicr, GICR_WAKER) &= ~WAKER_SLEEP;
     while (*reg32(gicr, GICR_WAKER) & WAKER_ASLEEP)
         ;
@@ -101,12 +108,13 @@ void gic_init(const struct sg_bootinfo *bi)
         *((volatile uint8_t *)(gicr + GICR_IPRIORITYR + i)) = IRQ_PRIORITY;
 
     cpu_interface_init();
-    kprintf("KERN|INFO: GICv3 up: %u interrupt lines, redistributor %lx\n", lines, (uint64_t)gicr);
+    kprintf("KERN|INFO: core %u: redistributor %lx\n", c->index, (uint64_t)gicr);
 }
 
-void gic_enable(uint32_t intid, bool edge)
+void gic_enable(uint32_t intid, bool edge, unsigned core)
 {
-    if (intid < 32) {
+    if (intid < 32) { // this core's own: its redistributor
+        uintptr_t gicr = this_cpu()->gicr;
         if (intid >= 16) { // SGIs are always edge
             volatile uint32_t *cfg = reg32(gicr, GICR_ICFGR1);
             unsigned shift = (intid - 16) * 2 + 1;
@@ -118,8 +126,7 @@ void gic_enable(uint32_t intid, bool edge)
     volatile uint32_t *cfg = reg32(gicd, GICD_ICFGR + (intid / 16) * 4);
     unsigned shift = (intid % 16) * 2 + 1;
     *cfg = (*cfg & ~(1u << shift)) | ((edge ? 1u : 0u) << shift);
-    uint64_t mpidr = read_mpidr_el1();
-    *reg64(gicd, GICD_IROUTER + intid * 8) = (mpidr & 0xffffff) | ((mpidr >> 32) & 0xff) << 32;
+    *reg64(gicd, GICD_IROUTER + intid * 8) = core; // Aff0: the core of the PD that owns it
     *reg32(gicd, GICD_ISENABLER + (intid / 32) * 4) = 1u << (intid % 32);
 }
 

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Interrupt routing: an owner table from INTID to (PD, id), filled from the
-// irq ends in boot info.  A device interrupt is priority-dropped at once but
-// left active until the PD calls microkit_irq_ack, so a level-triggered
-// device cannot storm the kernel while its driver is busy.
+// irq ends in boot info.  A device interrupt goes to the core its PD runs
+// on; it is priority-dropped at once but left active until the PD calls
+// microkit_irq_ack, so a level-triggered device cannot storm the kernel
+// while its driver is busy.  SGI 0 is the kernel's own: another core
+// changed something for a thread of this one.
 #include <stdint.h>
 #include "console.h"
+#include "cpu.h"
 #include "gic.h"
 #include "irq.h"
 #include "pd.h"
@@ -36,11 +39,25 @@ void irq_init(const struct sg_bootinfo *bi)
             owner[e->irq].valid = 1;
             owner[e->irq].pd = (uint8_t)i;
             owner[e->irq].id = (uint8_t)id;
-            gic_enable(e->irq, (e->flags & SG_END_EDGE) != 0);
+            if (e->irq >= 32)
+                gic_enable(e->irq, (e->flags & SG_END_EDGE) != 0, bi->pds[i].cpu);
         }
     }
-    gic_enable(INTID_MAINTENANCE, false);
-    gic_enable(INTID_VTIMER, false);
+}
+
+void irq_cpu_init(const struct sg_bootinfo *bi, unsigned core)
+{
+    // A PPI is each core's own: enabled where the PD that owns it runs.
+    for (unsigned intid = 16; intid < 32; intid++)
+        if (owner[intid].valid && bi->pds[owner[intid].pd].cpu == core)
+            for (unsigned id = 0; id < SG_MAX_ENDS; id++) {
+                const struct sg_end *e = &bi->pds[owner[intid].pd].ends[id];
+                if (e->kind == SG_END_IRQ && e->irq == intid)
+                    gic_enable(intid, (e->flags & SG_END_EDGE) != 0, core);
+            }
+    gic_enable(SGI_RESCHEDULE, true, core);
+    gic_enable(INTID_MAINTENANCE, false, core);
+    gic_enable(INTID_VTIMER, false, core);
 }
 
 // The virtual timer of the loaded thread fired: mask it (the guest unmasks
@@ -54,15 +71,17 @@ static void vtimer_fired(struct pd *cur)
     gic_deactivate(INTID_VTIMER);
 }
 
-// vCPUs asleep in WFI have no timer in hardware: wake those whose deadline
-// passed, and return the earliest deadline of those still asleep.
-static uint64_t vtimer_check_sleepers(void)
+// This core's vCPUs asleep in WFI have no timer in hardware: wake those
+// whose deadline passed, and return the earliest deadline of those still
+// asleep.
+uint64_t vtimer_check_sleepers(unsigned core)
 {
     uint64_t now = read_cntpct_el0(), next = UINT64_MAX; // CNTVOFF_EL2 is 0
     for (unsigned i = 0; i < npds; i++) {
         struct pd *v = &pds[i];
         uint64_t ctl = v->el1.cntv_ctl;
-        if (v->state != PD_WFI || !(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK))
+        if (v->info->cpu != core || v->state != PD_WFI || !(ctl & CNTV_CTL_ENABLE) ||
+            (ctl & CNTV_CTL_IMASK))
             continue;
         if (now >= v->el1.cntv_cval) {
             v->el1.cntv_ctl |= CNTV_CTL_IMASK;
@@ -74,8 +93,10 @@ static uint64_t vtimer_check_sleepers(void)
     return next;
 }
 
-bool irq_handle_pending(struct pd *cur)
+bool irq_handle_pending(void)
 {
+    struct cpu *me = this_cpu();
+    struct pd *cur = me->loaded;
     bool tick = false;
     for (;;) {
         uint32_t intid = gic_ack();
@@ -84,8 +105,10 @@ bool irq_handle_pending(struct pd *cur)
         gic_drop(intid);
         if (intid == sched_irq) {
             tick |= timer_slice_over();
-            timer_program(vtimer_check_sleepers());
+            timer_program(vtimer_check_sleepers(me->index));
             gic_deactivate(intid);
+        } else if (intid == SGI_RESCHEDULE) {
+            gic_deactivate(intid); // the scheduler runs next anyway
         } else if (intid == INTID_VTIMER) {
             vtimer_fired(cur);
         } else if (intid == INTID_MAINTENANCE) {

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Boot: check the boot info, bring up the console, prove the vector table
-// works, configure EL2 for running PDs, and start the first one.
+// Boot: check the boot info, turn the MMU on, bring up the console, prove
+// the vector table works, set up what the cores share, configure each core
+// for running PDs (this one, then the others as PSCI starts them), and
+// start each core's first thread.
 #include <stdint.h>
 #include <sysgen/bootinfo.h>
 #include "arch.h"
 #include "console.h"
+#include "cpu.h"
 #include "ctx.h"
 #include "gic.h"
 #include "irq.h"
+#include "lock.h"
 #include "mmu.h"
 #include "pd.h"
 #include "sched.h"
@@ -16,6 +20,10 @@
 #include "vgic.h"
 
 void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb);
+void secondary_main(uint64_t index);
+
+struct ticket_lock kernel_lock;
+static const struct sg_bootinfo *boot_info;
 
 // VTCR_EL2: 39-bit IPA space (T0SZ 25) starting at level 1 (SL0 1), 4 KiB
 // granule, inner-shareable write-back walks; PS from the CPU's PARange.
@@ -92,18 +100,45 @@ void kernel_main(const struct sg_bootinfo *bi, uint64_t dtb)
     }
     kprintf("KERN|INFO: EL2 vectors live (self-test breakpoint taken and reported)\n");
 
-    el2_setup();
-    gic_init(bi);
+    if (cpu_index() != 0 || (read_mpidr_el1() & 0xff00ffff00ull) || bi->ncpus < 1 ||
+        bi->ncpus > SG_MAX_CPUS) {
+        kprintf("KERN|PANIC: boot core MPIDR %lx, %u cores asked for: the kernel starts on "
+                "core 0 of one cluster and drives 1..%u cores\n",
+                read_mpidr_el1(), bi->ncpus, SG_MAX_CPUS);
+        semihost_exit(3);
+    }
+    boot_info = bi;
+    ncpus = bi->ncpus;
+    lock_take(&kernel_lock);
+    gic_dist_init(bi);
     timer_init(bi);
     pd_init_all(bi);
     vgic_init(bi);
     irq_init(bi);
+    cpu_start_secondaries(bi); // they wait for the lock
+    secondary_main(0);
+}
 
-    struct pd *first = sched_pick(0, false);
-    if (!first) {
-        kprintf("KERN|INFO: no PD to run, halting\n");
-        semihost_exit(0);
+// Every core, core 0 too (which already holds the kernel lock): EL2 set
+// up for threads, this core's GIC redistributor and timer, then its first
+// thread.
+void secondary_main(uint64_t index)
+{
+    if (index != 0) {
+        mmu_enable();
+        lock_take(&kernel_lock);
     }
-    pd_switch(0, first);
-    ctx_restore(&first->ctx);
+    struct cpu *me = &cpus[index];
+    me->index = (unsigned)index;
+    el2_setup();
+    gic_cpu_init(me);
+    irq_cpu_init(boot_info, me->index);
+    timer_cpu_init();
+    me->online = true;
+    if (ncpus > 1)
+        kprintf("KERN|INFO: core %u of %u running\n", me->index, ncpus);
+    struct pd *first = sched_pick(0, false);
+    if (!first)
+        first = idle_until_runnable();
+    ctx_restore(enter(first));
 }

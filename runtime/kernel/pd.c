@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // PD life cycle: created runnable at boot from boot info, switched on and off
-// the CPU, given events, and stopped for good when it faults.
+// its core, given events, and stopped for good when it faults.
 #include <stdint.h>
 #include "arch.h"
 #include "console.h"
+#include "cpu.h"
 #include "pd.h"
+#include "semihost.h"
 #include "lib/string.h"
 
 struct pd pds[SG_MAX_PDS];
@@ -26,6 +28,11 @@ void pd_init_all(const struct sg_bootinfo *bi)
         struct pd *p = &pds[i];
         const struct sg_pd_info *info = &bi->pds[i];
         memset(p, 0, sizeof(*p));
+        if (info->cpu >= ncpus) { // the host linker never writes this; do not trust it blindly
+            kprintf("KERN|PANIC: %s is placed on core %u of %u\n", info->name,
+                    (unsigned)info->cpu, ncpus);
+            semihost_exit(3);
+        }
         p->info = info;
         p->ctx.spsr = SPSR_EL1H_MASKED;
         p->el1.sctlr = SCTLR_EL1_RES1;
@@ -125,8 +132,12 @@ static void el1_load_vm(const struct el1_regs *r)
     write_afsr1_el1(r->afsr1);
 }
 
-void pd_switch(struct pd *prev, struct pd *next)
+void pd_load(struct pd *next)
 {
+    struct cpu *me = this_cpu();
+    struct pd *prev = me->loaded;
+    if (prev == next)
+        return;
     if (prev)
         el1_save(&prev->el1);
     el1_load(&next->el1);
@@ -150,6 +161,54 @@ void pd_switch(struct pd *prev, struct pd *next)
     // Each thread has its own VMID, so no TLB maintenance is needed here.
     write_vttbr_el2(next->info->vttbr);
     isb();
+    me->loaded = next;
+}
+
+void pd_park(void)
+{
+    struct cpu *me = this_cpu();
+    struct pd *p = me->loaded;
+    if (!p)
+        return;
+    el1_save(&p->el1);
+    if (p->is_vcpu) {
+        el1_save_vm(&p->el1);
+        write_cptr_el2(CPTR_EL2_RES1);
+        isb();
+        fpsimd_save(&p->fp);
+    }
+    me->loaded = 0;
+}
+
+bool pd_loaded_elsewhere(const struct pd *p)
+{
+    return p->info->cpu != cpu_index() && cpus[p->info->cpu].loaded == p;
+}
+
+// Another core's thread changed: let that core look again.
+static void kick(const struct pd *p)
+{
+    if (p->info->cpu != cpu_index())
+        cpu_kick(p->info->cpu);
+}
+
+void pd_wake(struct pd *p)
+{
+    p->state = PD_RUNNABLE;
+    kick(p);
+}
+
+void pd_stop(struct pd *p)
+{
+    p->state = PD_STOPPED;
+    if (pd_loaded_elsewhere(p))
+        kick(p); // it runs there until that core takes the interrupt
+}
+
+void pd_touch(const struct pd *p)
+{
+    if (p->state == PD_RUNNABLE)
+        kick(p);
 }
 
 struct pd *pd_child(struct pd *parent, uint64_t id)
@@ -161,8 +220,35 @@ struct pd *pd_child(struct pd *parent, uint64_t id)
     return 0;
 }
 
+void pd_take_call(struct pd *s, struct pd *caller)
+{
+    uint64_t n = caller->call_msginfo & 0x7f;
+    if (n > SG_MAX_MRS)
+        n = SG_MAX_MRS;
+    memcpy(s->ipcbuf->mr, caller->ipcbuf->mr, n * sizeof(uint64_t));
+    s->ctx.x[0] = SG_EV_PPCALL;
+    s->ctx.x[1] = caller->call_badge;
+    s->ctx.x[2] = caller->call_msginfo;
+    s->caller = caller;
+    pd_wake(s);
+}
+
+// The highest-priority call waiting for `s`, if any.
+static struct pd *waiting_call(const struct pd *s)
+{
+    struct pd *best = 0;
+    for (unsigned i = 0; i < npds; i++) {
+        struct pd *q = &pds[i];
+        if (q->state == PD_CALLING && q->callee == s && s->caller != q &&
+            (!best || q->info->priority > best->info->priority))
+            best = q;
+    }
+    return best;
+}
+
 void pd_deliver_or_wait(struct pd *p)
 {
+    struct pd *q;
     if (p->fault_pending) {
         unsigned child = (unsigned)__builtin_ctzll(p->fault_pending);
         p->fault_pending &= ~(1ull << child);
@@ -178,12 +264,14 @@ void pd_deliver_or_wait(struct pd *p)
         p->ctx.x[0] = SG_EV_FAULT;
         p->ctx.x[1] = child;
         p->ctx.x[2] = 4; // msginfo: label 0, four message registers
-        p->state = PD_RUNNABLE;
+        pd_wake(p);
+    } else if ((q = waiting_call(p)) != 0) {
+        pd_take_call(p, q);
     } else if (p->pending) {
         p->ctx.x[0] = SG_EV_NOTIFY;
         p->ctx.x[1] = p->pending;
         p->pending = 0;
-        p->state = PD_RUNNABLE;
+        pd_wake(p);
     } else {
         p->state = PD_WAITING;
     }
@@ -230,12 +318,16 @@ void pd_fault(struct pd *p, uint64_t kind, uint64_t esr, uint64_t addr, uint64_t
     p->fault_addr = addr;
     p->fault_pc = pc;
     p->fault_kind = kind;
-    // A caller blocked on this PD would wait forever: fail its call instead.
-    if (p->caller) {
-        p->caller->ctx.x[0] = (uint64_t)(int64_t)SG_E_BUSY;
-        p->caller->state = PD_RUNNABLE;
-        p->caller = 0;
+    // Callers blocked on this PD would wait forever: fail their calls.
+    for (unsigned i = 0; i < npds; i++) {
+        struct pd *q = &pds[i];
+        if (q->state == PD_CALLING && q->callee == p) {
+            q->ctx.x[0] = (uint64_t)(int64_t)SG_E_BUSY;
+            q->callee = 0;
+            pd_wake(q);
+        }
     }
+    p->caller = 0;
     if (p->info->parent != SG_NO_PARENT) {
         struct pd *parent = &pds[p->info->parent];
         parent->fault_pending |= 1ull << p->info->child_id;

@@ -50,6 +50,10 @@ struct pd {
     uint64_t pending;       // notification and irq ids signalled, not yet delivered
     uint64_t fault_pending; // ids of children whose fault is not yet delivered
     struct pd *caller;      // whose ppcall this PD is serving
+    // PD_CALLING: the server called.  Until the server takes the call (it
+    // was busy on another core when called), the call waits here.
+    struct pd *callee;
+    uint64_t call_msginfo, call_badge;
     // The last fault, kept for the parent's fault() (mr[0..3]).
     uint64_t fault_esr, fault_addr, fault_pc, fault_kind;
     uint64_t fault_va; // vCPUs: the guest's virtual address of a stage-2 fault (FAR_EL2)
@@ -60,10 +64,28 @@ extern unsigned npds;
 extern const struct sg_bootinfo *bootinfo;
 
 void pd_init_all(const struct sg_bootinfo *bi);
-// Make `next` the PD whose EL1 state and stage-2 tables are live.
-void pd_switch(struct pd *prev, struct pd *next);
-// Hand the PD its next event, or block it in PD_WAITING if there is none.
+// Make `next` the thread whose EL1 state and stage-2 tables are live on
+// this core (saving the one that was).
+void pd_load(struct pd *next);
+// Save the loaded thread's state to memory and load none: the core is going
+// to idle, and another core may now change that thread.
+void pd_park(void);
+// True if `p`'s registers are live on another core: its saved state may
+// not be changed from here.
+bool pd_loaded_elsewhere(const struct pd *p);
+// Make `p` runnable (from any core): its core schedules again.
+void pd_wake(struct pd *p);
+// Stop `p` (from any core); if it is running on another core it leaves it
+// when that core takes the kick.
+void pd_stop(struct pd *p);
+// Something `p` may take now is new (a virtual interrupt): if it is
+// runnable on another core, that core looks again.
+void pd_touch(const struct pd *p);
+// Hand the PD its next event, or block it in PD_WAITING if there is none:
+// a child's fault, then a call waiting for it, then notifications.
 void pd_deliver_or_wait(struct pd *p);
+// Give server `s` (waiting) the call of `caller`.
+void pd_take_call(struct pd *s, struct pd *caller);
 // Signal ids `bits` of PD `p`.
 void pd_signal(struct pd *p, uint64_t bits);
 // Stop `p` after a fault, tell its parent, and report it on the console

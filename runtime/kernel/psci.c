@@ -63,14 +63,14 @@ void psci_handle(struct pd *v)
         struct pd *s = sibling(v, c->x[1]);
         if (!s) {
             ret = PSCI_INVALID;
-        } else if (s->state != PD_STOPPED) {
-            ret = PSCI_ALREADY_ON;
+        } else if (s->state != PD_STOPPED || pd_loaded_elsewhere(s)) {
+            ret = PSCI_ALREADY_ON; // or still leaving its core after CPU_OFF
         } else {
             s->ctx.elr = c->x[2];
             s->ctx.x[0] = c->x[3]; // context id
             s->ctx.spsr = 0x3c5;
             s->el1.sctlr = 0x30d00800; // MMU and caches off, as on reset
-            s->state = PD_RUNNABLE;
+            pd_wake(s);
             ret = PSCI_SUCCESS;
         }
         break;

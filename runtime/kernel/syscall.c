@@ -70,19 +70,19 @@ static int sys_ppcall(struct pd *p, uint64_t id, uint64_t msginfo, int64_t *err)
         return 0;
     }
     struct pd *server = &pds[e->peer_pd];
-    // A higher-priority server that is not waiting has faulted or is itself
-    // calling someone stuck: fail rather than block forever.
-    if (server->state != PD_WAITING) {
+    // A server that has faulted, or is itself calling someone (who may be
+    // stuck), fails the call rather than blocking the caller forever.  One
+    // busy on another core takes it when it next waits.
+    if (server->state != PD_WAITING && server->state != PD_RUNNABLE) {
         *err = SG_E_BUSY;
         return 0;
     }
-    copy_mrs(server, p, msginfo);
-    server->ctx.x[0] = SG_EV_PPCALL;
-    server->ctx.x[1] = e->peer_id;
-    server->ctx.x[2] = msginfo;
-    server->state = PD_RUNNABLE;
-    server->caller = p;
     p->state = PD_CALLING;
+    p->callee = server;
+    p->call_msginfo = msginfo;
+    p->call_badge = e->peer_id;
+    if (server->state == PD_WAITING)
+        pd_take_call(server, p);
     return 1;
 }
 
@@ -93,8 +93,9 @@ static void sys_reply(struct pd *p, uint64_t msginfo)
         return; // nothing to reply to: a plain wait
     copy_mrs(caller, p, msginfo);
     caller->ctx.x[0] = msginfo;
-    caller->state = PD_RUNNABLE;
+    caller->callee = 0;
     p->caller = 0;
+    pd_wake(caller);
 }
 
 // The calling PD's child `id` as a vCPU, or NULL.
@@ -109,9 +110,9 @@ static int64_t sys_child_resume(struct pd *p, uint64_t id)
     struct pd *c = pd_child(p, id);
     if (!c)
         return SG_E_BADCH;
-    if (c->state != PD_STOPPED)
+    if (c->state != PD_STOPPED || pd_loaded_elsewhere(c))
         return SG_E_BUSY;
-    c->state = PD_RUNNABLE;
+    pd_wake(c);
     return 0;
 }
 
@@ -120,9 +121,11 @@ static int64_t sys_vcpu_restart(struct pd *p, uint64_t id, uint64_t entry)
     struct pd *v = vcpu_of(p, id);
     if (!v)
         return SG_E_BADCH;
+    if (pd_loaded_elsewhere(v))
+        return SG_E_BUSY; // running on another core: stop it first
     v->ctx.elr = entry;
     v->ctx.spsr = 0x3c5; // EL1h, interrupts masked, as a CPU comes out of reset
-    v->state = PD_RUNNABLE;
+    pd_wake(v);
     return 0;
 }
 
@@ -131,7 +134,7 @@ static int64_t sys_vcpu_stop(struct pd *p, uint64_t id)
     struct pd *v = vcpu_of(p, id);
     if (!v)
         return SG_E_BADCH;
-    v->state = PD_STOPPED;
+    pd_stop(v);
     return 0;
 }
 
@@ -141,9 +144,12 @@ static int64_t sys_pd_restart(struct pd *p, uint64_t id, uint64_t entry)
     struct pd *c = pd_child(p, id);
     if (!c || c->is_vcpu)
         return SG_E_BADCH;
+    if (pd_loaded_elsewhere(c))
+        return SG_E_BUSY; // running on another core: stop it first
     if (c->caller) { // it was serving a call: fail that call
         c->caller->ctx.x[0] = (uint64_t)(int64_t)SG_E_BUSY;
-        c->caller->state = PD_RUNNABLE;
+        c->caller->callee = 0;
+        pd_wake(c->caller);
         c->caller = 0;
     }
     memset(&c->ctx, 0, sizeof(c->ctx));
@@ -155,7 +161,7 @@ static int64_t sys_pd_restart(struct pd *p, uint64_t id, uint64_t entry)
     c->el1.sctlr = 0x30d00800;
     c->pending = 0;
     c->fault_pending = 0;
-    c->state = PD_RUNNABLE;
+    pd_wake(c);
     return 0;
 }
 
@@ -164,7 +170,7 @@ static int64_t sys_pd_stop(struct pd *p, uint64_t id)
     struct pd *c = pd_child(p, id);
     if (!c || c->is_vcpu)
         return SG_E_BADCH;
-    c->state = PD_STOPPED;
+    pd_stop(c);
     return 0;
 }
 
@@ -182,6 +188,8 @@ static int64_t sys_vcpu_abort(struct pd *p, uint64_t id)
     if (v->state != PD_STOPPED || v->fault_kind != SG_FAULT_STAGE2 ||
         (ec != EC_DABT_LOWER && ec != EC_IABT_LOWER))
         return SG_E_BADARG;
+    if (pd_loaded_elsewhere(v))
+        return SG_E_BUSY;
     uint64_t mode = v->ctx.spsr & 0x1f;
     bool from_el0 = mode == 0x0;
     // Same EC the guest would see from its own stage 1: lower-EL classes
@@ -200,16 +208,18 @@ static int64_t sys_vcpu_abort(struct pd *p, uint64_t id)
     uint64_t off = from_el0 ? 0x400 : mode == 0x4 ? 0x000 : 0x200;
     v->ctx.elr = v->el1.vbar + off;
     v->ctx.spsr = 0x3c5; // EL1h, DAIF masked, as exception entry leaves it
-    v->state = PD_RUNNABLE;
+    pd_wake(v);
     return 0;
 }
 
-// The vCPU is not running (its VMM is), so its registers are all saved.
+// A vCPU's saved registers: busy while they are live on another core.
 static int64_t sys_vcpu_regs(struct pd *p, uint64_t id, bool write)
 {
     struct pd *v = vcpu_of(p, id);
     if (!v)
         return SG_E_BADCH;
+    if (pd_loaded_elsewhere(v))
+        return SG_E_BUSY;
     struct sg_vcpu_regs *r = (struct sg_vcpu_regs *)p->ipcbuf->mr;
     if (write) {
         memcpy(v->ctx.x, r->x, sizeof(r->x));

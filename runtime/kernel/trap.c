@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Every exception from a PD comes through trap_entry(): synchronous traps
 // are dispatched by exception class, interrupts by the GIC, and then the
-// scheduler decides who runs next.  If nobody can, the kernel idles here
-// with interrupts masked, taking them by polling the GIC after each WFI.
+// core's scheduler decides who runs next, all under the kernel lock.  If
+// none of the core's threads can run, the core idles here: it parks the
+// thread it had loaded, drops the lock and waits for an interrupt (masked:
+// the GIC is polled after each WFI).
 #include <stdint.h>
 #include "arch.h"
 #include "console.h"
+#include "cpu.h"
 #include "ctx.h"
 #include "irq.h"
+#include "lock.h"
 #include "pd.h"
 #include "psci.h"
 #include "sched.h"
@@ -115,23 +119,32 @@ static bool sync_from_vcpu(struct pd *v)
     return false;
 }
 
-static struct pd *idle_until_runnable(struct pd *cur)
+struct pd *idle_until_runnable(void)
 {
-    for (;;) {
+    for (bool idled = false;; idled = true) {
+        uint64_t deadline = vtimer_check_sleepers(cpu_index()); // may wake some
         struct pd *next = sched_pick(0, false);
-        if (next)
+        if (next) {
+            if (idled)
+                timer_resume();
             return next;
+        }
         if (!sched_any_alive()) {
             kprintf("KERN|INFO: no PD can run any more, halting\n");
             semihost_exit(0);
         }
+        pd_park();
+        timer_idle(deadline);
+        lock_give(&kernel_lock);
         wfi();
-        irq_handle_pending(cur);
+        lock_take(&kernel_lock);
+        irq_handle_pending();
     }
 }
 
 struct ctx *trap_entry(struct ctx *c, uint64_t kind)
 {
+    lock_take(&kernel_lock);
     struct pd *cur = pd_of_ctx(c);
     bool rotate = false;
     if (cur->is_vcpu)
@@ -142,7 +155,7 @@ struct ctx *trap_entry(struct ctx *c, uint64_t kind)
         break;
     case TRAP_IRQ:
     case TRAP_FIQ:
-        rotate = irq_handle_pending(cur);
+        rotate = irq_handle_pending();
         break;
     default:
         pd_fault(cur, SG_FAULT_EL1, read_esr_el2(), 0, cur->ctx.elr);
@@ -150,10 +163,15 @@ struct ctx *trap_entry(struct ctx *c, uint64_t kind)
     }
     struct pd *next = sched_pick(cur, rotate);
     if (!next)
-        next = idle_until_runnable(cur);
-    if (next != cur)
-        pd_switch(cur, next);
+        next = idle_until_runnable();
+    return enter(next);
+}
+
+struct ctx *enter(struct pd *next)
+{
+    pd_load(next);
     if (next->is_vcpu)
         vgic_restore(next);
+    lock_give(&kernel_lock);
     return &next->ctx;
 }

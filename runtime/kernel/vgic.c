@@ -191,10 +191,18 @@ static struct pd *vcpu_by_index(struct pd *v, unsigned index)
     return 0;
 }
 
+// `t` has something new: wake it from WFI if it can take it, or make the
+// core it runs on enter it again with its list registers refilled.
 static void wake(struct pd *t)
 {
-    if (t && t->state == PD_WFI && vgic_has_work(t))
-        t->state = PD_RUNNABLE;
+    if (!t)
+        return;
+    if (!vgic_has_work(t))
+        return;
+    if (t->state == PD_WFI)
+        pd_wake(t);
+    else
+        pd_touch(t);
 }
 
 bool vgic_raise(struct pd *v, uint32_t intid)

@@ -37,12 +37,13 @@ rt_link() {
 }
 
 # rt_boot NAME [INPUT]: run the image with INPUT (a printf format) on the
-# UART; the console goes to $RT_OUT/NAME/console.log and QEMU's exit code
-# (semihosting SYS_EXIT, 124 on timeout) to $RT_OUT/NAME/rc.
+# UART, on RT_SMP cores (1 unless set); the console goes to
+# $RT_OUT/NAME/console.log and QEMU's exit code (semihosting SYS_EXIT, 124
+# on timeout) to $RT_OUT/NAME/rc.
 rt_boot() {
   local name=$1 dir="$RT_OUT/$1"
   # shellcheck disable=SC2059
-  printf "${2:-}" | timeout "$RT_TIMEOUT" "${RT_QEMU[@]}" -kernel "$dir/loader.img" \
+  printf "${2:-}" | timeout "$RT_TIMEOUT" "${RT_QEMU[@]}" -smp "${RT_SMP:-1}" -kernel "$dir/loader.img" \
     >"$dir/console.log" 2>&1
   echo "${PIPESTATUS[1]}" >"$dir/rc"
 }

@@ -94,6 +94,40 @@ if rt_system fault; then
   rt_exit_code fault 0
 fi
 
+# -- more than one core (-smp): PDs placed by cpu="N" ---------------------------
+if RT_SMP=2 rt_system smp_pingpong; then
+  rt_expect smp_pingpong "the kernel starts core 1 through PSCI and both run" \
+    '^KERN\|INFO: core 0 of 2 running$' '^KERN\|INFO: core 1 of 2 running$'
+  rt_expect smp_pingpong "5000 notification round trips between cores 0 and 1, none lost" \
+    '^xping: 5000 notification round trips done$'
+  rt_exit_code smp_pingpong 0
+  # The same image on a machine with one core: said plainly, not a hang.
+  mkdir -p "$RT_OUT/smp_one_core" && cp "$RT_OUT/smp_pingpong/loader.img" "$RT_OUT/smp_one_core/"
+  RT_SMP=1 rt_boot smp_one_core
+  rt_expect smp_one_core "a system needing 2 cores on a 1-core machine stops with the reason" \
+    '^KERN\|PANIC: core 1 did not start \(PSCI CPU_ON: -?[0-9]+\); the system needs 2 cores$'
+  rt_exit_code smp_one_core 3
+fi
+if RT_SMP=2 rt_system smp_ppcall; then
+  rt_expect smp_ppcall "2000 protected calls to a server on the other core, the first while it is still in init" \
+    '^xclient: 2000 protected calls answered$'
+  rt_exit_code smp_ppcall 0
+fi
+if RT_SMP=2 rt_system smp_spin; then
+  rt_expect smp_spin "a PD spinning at the top priority on core 0 does not stop core 1" \
+    '^spin: spinning' '^xping: 5000 notification round trips done$'
+  rt_exit_code smp_spin 0
+fi
+if RT_SMP=4 rt_system smp_fault; then
+  rt_expect smp_fault "faults on cores 1 and 2 are contained and reach the parent on core 0" \
+    '^KERN\|FAULT: pd crasher: write outside its maps at address dead0000' \
+    '^KERN\|FAULT: pd undef: undefined instruction' '^watcher: child 1 faulted' \
+    '^watcher: child 2 faulted' '^crasher: restarted \(run 2\), behaving now$'
+  rt_expect smp_fault "a spinner on core 3 goes on counting throughout" \
+    '^watcher: both faults contained; the spinner went on from [0-9]+ to [0-9]+$'
+  rt_exit_code smp_fault 0
+fi
+
 # -- shared memory and setvar --------------------------------------------------
 if rt_system shmem; then
   map=$RT_OUT/shmem/loader.map
