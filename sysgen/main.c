@@ -281,7 +281,8 @@ static int link_image(const struct system *sys, struct output *out, const char *
     char *sdf = xasprintf("%s/generated/system.sdf", out->stage);
     char *name = xasprintf("%s/generated/system.sdf", out->dir);
     int rc = link_sdf_file(&(struct sdf_link_request){sdf, name, sys->board, NULL, components,
-                                                      configs, sys->layout.npds, out->stage},
+                                                      configs, sys->layout.npds, out->stage,
+                                                      NULL},
                            NULL);
     free(name);
     free(sdf);
@@ -291,7 +292,7 @@ static int link_image(const struct system *sys, struct output *out, const char *
 }
 
 static int run_built(const struct board *b, const char *dir, const char *disk, bool nic,
-                     bool print)
+                     unsigned cores, bool print)
 {
     char *image = xasprintf("%s/loader.img", dir);
     char *disk_img = disk ? xasprintf("%s/%s", dir, disk) : NULL;
@@ -299,9 +300,9 @@ static int run_built(const struct board *b, const char *dir, const char *disk, b
     if (access(image, R_OK) != 0)
         fatal_error("nothing to run: %s was not built (see the warning above)", image);
     else if (print)
-        rc = print_qemu_command(&(struct qemu_run){b, image, disk_img, nic});
+        rc = print_qemu_command(&(struct qemu_run){b, image, disk_img, nic, cores});
     else
-        rc = run_qemu(&(struct qemu_run){b, image, disk_img, nic});
+        rc = run_qemu(&(struct qemu_run){b, image, disk_img, nic, cores});
     free(image);
     free(disk_img);
     return rc;
@@ -381,7 +382,8 @@ static int compile(const struct options *o)
     if (rc == 0 && diag_error_count() == 0 && o->run) {
         // Attach the disk and NIC only when a driver PD owns them.
         const char *disk = system_uses(sys, CLASS_BLOCK) ? disk_image_name(sys) : NULL;
-        rc = run_built(sys->board, dir, disk, system_uses(sys, CLASS_NET), o->print_run);
+        rc = run_built(sys->board, dir, disk, system_uses(sys, CLASS_NET), sys->layout.ncores,
+                       o->print_run);
     }
     free(dir);
     system_free(sys);
@@ -394,12 +396,13 @@ static int link_sdf(const struct options *o)
 {
     struct board *b = NULL;
     const char *out_dir = o->out_dir ? o->out_dir : ".";
+    unsigned cores = 1;
     int rc = link_sdf_file(&(struct sdf_link_request){o->sdf, NULL, NULL, sysgen_paths.data_dir,
-                                                      o->components, NULL, 0, out_dir},
+                                                      o->components, NULL, 0, out_dir, &cores},
                            &b);
     diag_flush(stderr);
     if (rc == 0 && o->run)
-        rc = run_built(b, out_dir, NULL, false, o->print_run);
+        rc = run_built(b, out_dir, NULL, false, cores, o->print_run);
     board_free(b);
     return rc;
 }

@@ -35,6 +35,8 @@ int link_sdf_file(const struct sdf_link_request *r, struct board **board_out)
             struct link_board lb = board_link_facts(use);
             rc = link_system(&(struct link_inputs){&sdf, &lb, r->components, r->configs,
                                                    r->nconfigs, r->out_dir, r->sdf_name});
+            if (rc == 0 && r->cores_used)
+                *r->cores_used = sdf_cores_used(&sdf);
         }
     }
     sdf_free(&sdf);

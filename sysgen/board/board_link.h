@@ -20,6 +20,7 @@ struct sdf_link_request {
     const struct link_pd_config *configs;
     size_t nconfigs;
     const char *out_dir;
+    unsigned *cores_used; // if not NULL: the cores the linked system runs on
 };
 
 // Read the SDF file and link it (link_system) on its board.  Returns 0, 1

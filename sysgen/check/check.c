@@ -328,13 +328,52 @@ static void rule_board_device(struct system *sys)
         }
 }
 
+// guest-cores: 1..GUEST_MAX_VCPUS vCPUs; core: only for one vCPU, cores:
+// one core per vCPU, not both; every core one the board has.
+static void rule_guest_cores(struct system *sys)
+{
+    unsigned cores = sys->board ? sys->board->cores : 0;
+    for (size_t i = 0; i < sys->nguests; i++) {
+        struct guest *g = &sys->guests[i];
+        if (g->ncpus < 1 || g->ncpus > GUEST_MAX_VCPUS) {
+            error_at(g->cpus_given ? g->cpus_pos : g->core_pos,
+                     "cpus %u: a guest has 1 to %d vCPUs", g->ncpus, GUEST_MAX_VCPUS);
+            continue;
+        }
+        if (g->core_given && g->cores_given) {
+            error_at(g->core_pos, "give core: or cores:, not both");
+            continue;
+        }
+        if (g->core_given && g->ncpus > 1) {
+            error_at(g->core_pos, "core: places a guest with one vCPU; this one has cpus: %u, "
+                                  "so list a core for each: cores: [...]",
+                     g->ncpus);
+            continue;
+        }
+        if (g->cores_given && g->ncores_listed != g->ncpus) {
+            error_at(g->core_pos, "cores lists %u core%s, but cpus: %u", g->ncores_listed,
+                     g->ncores_listed == 1 ? "" : "s", g->ncpus);
+            continue;
+        }
+        uint32_t listed = g->cores_given ? g->ncpus : g->core_given ? 1 : 0;
+        for (uint32_t v = 0; cores && v < listed; v++)
+            if (g->core[v] >= cores) {
+                error_at(g->core_pos, "core %u: board '%s' has %u core%s (0..%u)", g->core[v],
+                         sys->board->name, cores, cores == 1 ? "" : "s", cores - 1);
+                break;
+            }
+    }
+}
+
 // too-many-pds / too-many-channels: the runtime's limits (PDs and vCPUs
 // together, as the kernel counts threads), and the virtualisers' client
 // tables.
 static void rule_runtime_limits(struct system *sys)
 {
-    // The kernel schedules PDs and vCPUs alike (one each per guest).
-    size_t threads = system_pd_count(sys) + sys->nguests;
+    // The kernel schedules PDs and vCPUs alike.
+    size_t threads = system_pd_count(sys);
+    for (size_t i = 0; i < sys->nguests; i++)
+        threads += sys->guests[i].ncpus;
     if (threads > SYSGEN_MAX_PDS)
         error_at(sys->guests[sys->nguests - 1].pos,
                  "this system needs %zu protection domains and vCPUs; the runtime allows %d",
@@ -368,6 +407,7 @@ static const struct check_rule rules[] = {
     {"memory-too-small", rule_memory_too_small},
     {"base-dts", rule_base_dts},
     {"board-device", rule_board_device},
+    {"guest-cores", rule_guest_cores},
     {"runtime-limits", rule_runtime_limits},
 };
 

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #define VIRTIO_MMIO_SIZE 0x200
+#define GICD_SIZE        0x10000
+#define GICR_FRAME       0x20000 // one redistributor (RD and SGI frames) per vCPU
 #define GIC_SPI          0
 #define IRQ_EDGE_RISING  1
 
@@ -41,6 +43,40 @@ static char *guest_bootargs(const struct guest *g)
     if (guest_has(g, CLASS_CONSOLE) && !strstr(g->bootargs, "console="))
         return xasprintf("console=hvc0%s%s", g->bootargs[0] ? " " : "", g->bootargs);
     return xstrdup(g->bootargs);
+}
+
+// A guest with more than one vCPU: a cpu node for each after the base
+// tree's cpu@0 (same compatible, PSCI to start it, MPIDR = its index), and
+// the GIC's redistributor range covering one frame per vCPU, as the
+// kernel's virtual GIC emulates them.
+static void more_cpus(const struct system *sys, const struct guest *g, struct dt_node *root,
+                      struct dt_node *ov)
+{
+    const struct board *b = sys->board;
+    const char *compatible = "arm,armv8";
+    int cpu0 = fdt_path_offset(g->base_dtb, "/cpus/cpu@0");
+    const char *c = cpu0 >= 0 ? fdt_getprop(g->base_dtb, cpu0, "compatible", NULL) : NULL;
+    if (c)
+        compatible = c;
+    struct dt_node *cpus = dt_node_new(ov, "cpus");
+    for (uint32_t v = 1; v < g->ncpus; v++) {
+        char name[32];
+        snprintf(name, sizeof(name), "cpu@%u", v);
+        struct dt_node *n = dt_node_new(cpus, name);
+        dt_prop_string(n, "device_type", "cpu");
+        dt_prop_string(n, "compatible", compatible);
+        dt_prop_cells(n, "reg", &v, 1);
+        dt_prop_string(n, "enable-method", "psci");
+    }
+    int gic = fdt_node_offset_by_compatible(g->base_dtb, -1, "arm,gic-v3");
+    char path[256];
+    if (gic < 0 || fdt_get_path(g->base_dtb, gic, path, sizeof(path)) != 0)
+        return; // no GICv3 node in a base tree of the user's: nothing to widen
+    struct dt_node *frag = dt_node_new(root, "fragment@1");
+    dt_prop_string(frag, "target-path", path);
+    struct dt_node *gov = dt_node_new(frag, "__overlay__");
+    uint64_t reg[4] = {b->gicd_base, GICD_SIZE, b->gicr_base, (uint64_t)g->ncpus * GICR_FRAME};
+    dt_prop_u64s(gov, "reg", reg, 4);
 }
 
 static struct dt_node *guest_overlay(const struct system *sys, const struct guest *g)
@@ -77,6 +113,8 @@ static struct dt_node *guest_overlay(const struct system *sys, const struct gues
     for (int c = 0; c < CLASS_COUNT; c++)
         if (guest_has(g, (enum device_class_id)c))
             virtio_node(ov, b, (enum device_class_id)c);
+    if (g->ncpus > 1)
+        more_cpus(sys, g, root, ov);
     return root;
 }
 

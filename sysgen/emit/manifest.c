@@ -59,6 +59,11 @@ static void json_guest(const struct system *sys, const struct guest *g, struct s
     json_str(sb, g->vmm->name);
     KEY("memory");
     json_hex(sb, g->memory);
+    KEY("vcpu_cores");
+    sb_puts(sb, "[");
+    for (uint32_t v = 0; v < g->ncpus; v++)
+        sb_printf(sb, "%s%u", v ? ", " : "", g->core[v]);
+    sb_puts(sb, "]");
     KEY("ram_paddr");
     json_hex(sb, g->ram_paddr);
     KEY("ram_gpa");
@@ -115,6 +120,8 @@ static void json_pd(const struct pd *pd, struct strbuf *sb, int depth)
     json_str(sb, pd->program_image);
     KEY("priority");
     sb_printf(sb, "%u", pd->priority);
+    KEY("cpu");
+    sb_printf(sb, "%u", pd->cpu);
     KEY("maps");
     sb_puts(sb, "[");
     for (size_t i = 0; i < pd->nmaps; i++) {
@@ -152,6 +159,8 @@ void emit_manifest(const struct system *sys, struct strbuf *sb)
     json_str(sb, sys->name);
     KEY("board");
     json_str(sb, sys->board->name);
+    KEY("cores");
+    sb_printf(sb, "%u", l->ncores);
     KEY("guests");
     sb_puts(sb, "[");
     for (size_t i = 0; i < sys->nguests; i++) {

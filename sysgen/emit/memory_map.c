@@ -40,7 +40,8 @@ void emit_memory_map(const struct system *sys, struct strbuf *sb)
     sb_puts(sb, "\nProtection domains (virtual addresses)\n");
     for (size_t i = 0; i < l->npds; i++) {
         const struct pd *pd = l->pds[i];
-        sb_printf(sb, "  %s  priority %u  %s\n", pd->name, pd->priority, pd->program_image);
+        sb_printf(sb, "  %s  priority %u  core %u  %s\n", pd->name, pd->priority, pd->cpu,
+                  pd->program_image);
         for (size_t j = 0; j < pd->nmaps; j++) {
             const struct mapping *m = &pd->maps[j];
             snprintf(buf, sizeof(buf), "%s %s%s", m->mr->name, m->perms,
@@ -62,6 +63,11 @@ void emit_memory_map(const struct system *sys, struct strbuf *sb)
         sb_printf(sb, "\nGuest %s (run by %s; guest-physical addresses)\n", g->name, g->vmm->name);
         snprintf(buf, sizeof(buf), "RAM (host physical 0x%llx)", (unsigned long long)g->ram_paddr);
         range(sb, b->guest_ram_base, g->memory, buf);
+        sb_printf(sb, "  %u vCPU%s on core%s", g->ncpus, g->ncpus == 1 ? "" : "s",
+                  g->ncpus == 1 ? "" : "s");
+        for (uint32_t v = 0; v < g->ncpus; v++)
+            sb_printf(sb, "%s%u", v ? ", " : " ", g->core[v]);
+        sb_puts(sb, "\n");
         range(sb, g->kernel_gpa, g->kernel_image_size, "kernel Image");
         if (g->initrd_size)
             range(sb, g->initrd_gpa, g->initrd_size, "initrd");

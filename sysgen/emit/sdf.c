@@ -94,7 +94,8 @@ static void emit_pd(const struct system *sys, const struct pd *pd, struct strbuf
 {
     char where[256];
     sb_printf(sb, "    <!-- %s -->\n", pos_text(pd->pos, where));
-    sb_printf(sb, "    <protection_domain name=\"%s\" priority=\"%u\">\n", pd->name, pd->priority);
+    sb_printf(sb, "    <protection_domain name=\"%s\" priority=\"%u\" cpu=\"%u\">\n", pd->name,
+              pd->priority, pd->cpu);
     sb_printf(sb, "        <program_image path=\"%s\" />\n", pd->program_image);
     for (size_t i = 0; i < pd->nmaps; i++)
         emit_map(&pd->maps[i], "        ", sb);
@@ -103,7 +104,8 @@ static void emit_pd(const struct system *sys, const struct pd *pd, struct strbuf
     if (pd->kind == SYSGEN_KIND_VMM) {
         const struct guest *g = pd->guest;
         sb_printf(sb, "        <virtual_machine name=\"%s\">\n", g->name);
-        sb_puts(sb, "            <vcpu id=\"0\" />\n");
+        for (uint32_t v = 0; v < g->ncpus; v++)
+            sb_printf(sb, "            <vcpu id=\"%u\" cpu=\"%u\" />\n", v, g->core[v]);
         struct mapping ram = {pd->guest_ram, sys->board->guest_ram_base, "rwx", true, NULL};
         emit_map(&ram, "            ", sb);
         sb_puts(sb, "        </virtual_machine>\n");

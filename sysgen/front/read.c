@@ -120,6 +120,38 @@ static bool read_device(const struct node *g, const char *key, const struct obje
     return true;
 }
 
+// cpus:, core:, cores: as written; check.c's guest-cores rule judges them.
+static void read_cores(const struct node *n, struct guest *g)
+{
+    uint64_t u;
+    const struct node *l;
+    g->ncpus = 1;
+    if (map_get(n, "cpus") && get_uint(n, &schema_guest, "cpus", &u, &g->cpus_pos)) {
+        g->cpus_given = true;
+        g->ncpus = u > UINT32_MAX ? UINT32_MAX : (uint32_t)u;
+    }
+    if (map_get(n, "core") && get_uint(n, &schema_guest, "core", &u, &g->core_pos)) {
+        g->core_given = true;
+        g->core[0] = u > UINT32_MAX ? UINT32_MAX : (uint32_t)u;
+    }
+    if (map_get(n, "cores") && get_list(n, &schema_guest, "cores", &l)) {
+        g->cores_given = true;
+        g->core_pos = l->pos;
+        g->ncores_listed = (uint32_t)l->count;
+        for (size_t i = 0; i < l->count; i++) {
+            const struct node *c = l->items[i];
+            if (c->kind != NODE_SCALAR || !parse_uint(c->text, &u)) {
+                error_at(c->pos, "cores: each entry is a core number");
+                continue;
+            }
+            if (i < GUEST_MAX_VCPUS)
+                g->core[i] = u > UINT32_MAX ? UINT32_MAX : (uint32_t)u;
+        }
+        if (!g->cpus_given)
+            g->ncpus = g->ncores_listed;
+    }
+}
+
 static void read_guest(const struct node *n, struct guest *g)
 {
     const struct node *dev;
@@ -140,6 +172,7 @@ static void read_guest(const struct node *n, struct guest *g)
     else if (strlen(g->bootargs) > MAX_BOOTARGS)
         error_at(bpos, "bootargs longer than %d characters", MAX_BOOTARGS);
     get_string(n, &schema_guest, "base_dts", &g->base_dts, &g->base_dts_pos);
+    read_cores(n, g);
     for (int i = 0; i < CLASS_COUNT; i++) {
         const struct device_class *c = device_classes[i];
         struct guest_device *d = &g->dev[c->id];

@@ -91,7 +91,7 @@ static struct pd *new_vmm(struct builder *b, struct guest *g, struct memory_regi
     vc->dtb_gpa = g->dtb_gpa;
     vc->initrd_gpa = g->initrd_gpa;
     vc->initrd_size = g->initrd_size;
-    vc->num_vcpus = 1;
+    vc->num_vcpus = g->ncpus;
     return vmm;
 }
 
@@ -146,6 +146,7 @@ bool layout_system(struct system *sys)
         if (device_classes[i]->finish)
             device_classes[i]->finish(&b);
     free(ram);
+    place_cores(sys);
     check_channel_ids(&b);
     return !b.failed && diag_error_count() == 0;
 }

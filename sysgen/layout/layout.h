@@ -18,6 +18,9 @@ void place_partitions(struct system *sys);
 // Fills sys->layout and the layout fields of guests.  Reports what cannot
 // be placed (RAM exhausted) and returns false then.
 bool layout_system(struct system *sys);
+// Each PD's and vCPU's core (layout/cores.c): what the YAML pins, the rest
+// by the one placement policy.
+void place_cores(struct system *sys);
 
 // Where each device class's virtio-mmio window sits in every guest of the
 // board, and its interrupt: fixed per class, so that adding a device

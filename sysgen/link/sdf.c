@@ -470,6 +470,20 @@ static void xml_error(void *data, xmlErrorPtr e)
     free(msg);
 }
 
+unsigned sdf_cores_used(const struct sdf_system *s)
+{
+    unsigned n = 1;
+    for (int i = 0; i < s->npds; i++) {
+        const struct sdf_pd *pd = &s->pds[i];
+        if ((unsigned)pd->cpu + 1 > n)
+            n = (unsigned)pd->cpu + 1;
+        for (int v = 0; pd->vm && v < pd->vm->nvcpus; v++)
+            if (pd->vm->vcpu_cpu[v] >= 0 && (unsigned)pd->vm->vcpu_cpu[v] + 1 > n)
+                n = (unsigned)pd->vm->vcpu_cpu[v] + 1;
+    }
+    return n;
+}
+
 bool sdf_parse_file(const char *path, struct sdf_system *sys, bool *io_error)
 {
     memset(sys, 0, sizeof(*sys));

@@ -60,6 +60,10 @@ struct disk {
     size_t nparts;
 };
 
+// vCPUs one guest may have: the kernel's virtual GIC routes SGIs by a
+// 16-bit target list and emulates one redistributor frame per vCPU.
+#define GUEST_MAX_VCPUS 8
+
 struct guest {
     char *name;
     struct pos pos, memory_pos;
@@ -69,6 +73,13 @@ struct guest {
     uint64_t kernel_size, initrd_size;
     uint64_t kernel_text_offset, kernel_image_size; // from the arm64 Image header
     uint64_t memory;
+    // The vCPUs (cpus: N) and the core each runs on: asked for (core:,
+    // cores:), or placed by layout (layout/cores.c).
+    uint32_t ncpus;
+    bool cpus_given, core_given, cores_given;
+    struct pos cpus_pos, core_pos; // core_pos: where core: or cores: is
+    uint32_t ncores_listed;
+    uint32_t core[GUEST_MAX_VCPUS];
     char *bootargs;
     char *base_dts; // NULL: the board's base guest tree
     struct pos base_dts_pos;
@@ -118,6 +129,7 @@ struct pd {
     char *program_image; // the component ELF it runs
     uint16_t kind;       // SYSGEN_KIND_*: which component, which config struct
     uint32_t priority;
+    uint32_t cpu; // the core it runs on
     struct pos pos;
     struct mapping *maps;
     size_t nmaps;
@@ -146,6 +158,7 @@ struct layout {
     struct channel *channels;
     size_t nchannels;
     uint64_t pool_next, pool_end; // physical allocator over the board's RAM
+    uint32_t ncores;              // cores the system uses: 1 + the highest placed
 };
 
 struct system {

@@ -42,6 +42,11 @@ char **qemu_argv(const struct qemu_run *r)
     add(&a, "-m");
     snprintf(buf, sizeof(buf), "%lluM", (unsigned long long)(b->qemu_memory / MiB));
     add(&a, buf);
+    if (r->cores > 1) { // the kernel starts as many as the system places PDs on
+        add(&a, "-smp");
+        snprintf(buf, sizeof(buf), "%u", r->cores);
+        add(&a, buf);
+    }
     // The console is this terminal; Ctrl-A x leaves QEMU.  No default NIC
     // (its PCI option ROM is not installed), virtio-mmio in 1.x mode, and
     // semihosting for the runtime's exit status (see docs/runtime.md).

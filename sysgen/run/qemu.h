@@ -15,6 +15,7 @@ struct qemu_run {
     const char *image; // loader.img
     const char *disk;  // disk.img or NULL
     bool nic;          // attach the board's NIC (user-mode networking)
+    unsigned cores;    // cores the system uses (-smp when more than one)
 };
 
 // The argv (NULL-terminated, caller frees with qemu_argv_free), or NULL

@@ -50,7 +50,7 @@ static inline struct sysgen_conn glue_conn(uint64_t q, uint64_t d, uint64_t dsiz
 static inline int glue_link_file(const char *sdf, const char *components, const char *out,
                                  const struct link_pd_config *cfg, size_t n)
 {
-    int rc = link_sdf_file(&(struct sdf_link_request){sdf, NULL, NULL, ".", components, cfg, n, out},
+    int rc = link_sdf_file(&(struct sdf_link_request){sdf, NULL, NULL, ".", components, cfg, n, out, NULL},
                            NULL);
     diag_flush(stderr);
     return rc;

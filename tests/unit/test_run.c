@@ -12,7 +12,7 @@ static void qemu_board_with_disk_and_nic(void **state)
     diag_reset();
     struct board *b = board_load(SYSGEN_DATA_DIR, "qemu_virt_aarch64", (struct pos){"t", 1, 1});
     assert_non_null(b);
-    char **argv = qemu_argv(&(struct qemu_run){b, "out/loader.img", "out/disk.img", true});
+    char **argv = qemu_argv(&(struct qemu_run){b, "out/loader.img", "out/disk.img", true, 1});
     assert_non_null(argv);
     char *line = qemu_command_line(argv);
     assert_string_equal(line,
@@ -33,7 +33,7 @@ static void nic_without_disk_keeps_its_slot(void **state)
     (void)state;
     diag_reset();
     struct board *b = board_load(SYSGEN_DATA_DIR, "qemu_virt_aarch64", (struct pos){"t", 1, 1});
-    char **argv = qemu_argv(&(struct qemu_run){b, "loader.img", NULL, true});
+    char **argv = qemu_argv(&(struct qemu_run){b, "loader.img", NULL, true, 1});
     char *line = qemu_command_line(argv);
     // QEMU fills virtio-mmio slots from the top: something must take the
     // disk's slot (31) for the NIC to land in slot 30, where the board says.
@@ -59,7 +59,7 @@ static void hardware_board_does_not_run(void **state)
     diag_reset();
     struct board *b = board_load(SYSGEN_DATA_DIR, "maaxboard", (struct pos){"t", 1, 1});
     assert_non_null(b);
-    assert_null(qemu_argv(&(struct qemu_run){b, "loader.img", NULL, false}));
+    assert_null(qemu_argv(&(struct qemu_run){b, "loader.img", NULL, false, 1}));
     assert_int_equal(diag_error_count(), 1);
     board_free(b);
 }

@@ -206,6 +206,41 @@ def one_guest(args):
     return r
 
 
+def smp_guest(args):
+    """Guests on four cores: linux0's two vCPUs run a parallel workload,
+    linux1 on its own core answers meanwhile."""
+    r = Run(args, "smp_guest")
+    try:
+        if not r.expect("sysgen --run-qemu starts QEMU with the 4 cores the system uses",
+                        r"qemu-system-aarch64 [^\r\n]* -smp 4 [^\r\n]*-kernel [^\r\n]*loader\.img\r*\n"):
+            return r
+        r.direct = True  # the command line is checked: boot() need not look again
+        if not r.boot(["linux0", "linux1"]):
+            return r
+        r.seen("the kernel runs all four cores", r"KERN\|INFO: core 3 of 4 running")
+        r.child.sendline("echo cpus-$(nproc)-$(grep -c ^processor /proc/cpuinfo)")
+        r.expect("linux0 has 2 CPUs (nproc and /proc/cpuinfo)", tagged("linux0", "cpus-2-2"), 30)
+        # Two checksums of the same 24 MiB at once, one per vCPU.
+        r.child.sendline("dd if=/dev/urandom of=/tmp/big bs=1M count=24 2>/dev/null; "
+                         "(md5sum /tmp/big > /tmp/a &); (md5sum /tmp/big > /tmp/b &); "
+                         "sleep 1; wait; while [ $(cat /tmp/a /tmp/b | wc -l) -lt 2 ]; do sleep 1; "
+                         "done; cat /tmp/a /tmp/b; echo parallel-$((4*5))")
+        if r.expect("linux0 runs two md5sum processes at once to the end",
+                    tagged("linux0", "parallel-20"), 300):
+            sums = re.findall(r"\[linux0\] ([0-9a-f]{32})  /tmp/big", r.log)
+            if len(sums) == 2 and sums[0] == sums[1]:
+                r.ok("... and both give the same sum")
+            else:
+                r.not_ok("... and both give the same sum", str(sums))
+        if r.switch(1, "linux1"):
+            r.child.sendline("echo cpus-$(nproc)")
+            r.expect("linux1 has 1 CPU", tagged("linux1", "cpus-1"), 30)
+            r.ask("linux1", 6, 8)
+    finally:
+        r.finish()
+    return r
+
+
 def two_guests_abort(args):
     r = Run(args, "two_guests")
     try:
@@ -506,7 +541,7 @@ def main():
     p.add_argument("--components", default="build/runtime")
     p.add_argument("--guest-dir", default="build/guest")
     p.add_argument("tests", nargs="*", default=["one_guest", "two_guests_abort", "two_guests_panic", "hostile_guest",
-                            "blk_guest", "net_guest", "vsock_guest", "default_system"])
+                            "blk_guest", "net_guest", "vsock_guest", "default_system", "smp_guest"])
     args = p.parse_args()
     runs = []
     for t in args.tests:
