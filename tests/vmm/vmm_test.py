@@ -116,11 +116,18 @@ class Run:
             self.times[g] = time.monotonic() - self.t0
             self.ok("guest %s reaches 'sysgen-guest %s: ready' (%.1f s after QEMU start)"
                     % (g, g, self.times[g]))
-        # Let the shells print their prompts before anybody types.
-        pending = list(guests)
-        while pending:
+        # Let the shells print their prompts before anybody types.  Guests on
+        # their own cores print at once, so a prompt may already have gone by
+        # while another guest's ready line was awaited: look in the log too.
+        deadline = time.monotonic() + 30
+        while True:
+            pending = [g for g in guests if not re.search(
+                ready_re(g) + r"[\s\S]*" + re.escape("%s# " % g), self.log)]
+            if not pending:
+                break
             try:
-                pending.pop(self.child.expect([re.escape("%s# " % g) for g in pending], 30))
+                self.child.expect([re.escape("%s# " % g) for g in pending],
+                                  max(1, deadline - time.monotonic()))
             except (pexpect.TIMEOUT, pexpect.EOF):
                 self.not_ok("every guest's shell prompt appears", "none from %s" % pending)
                 return False
