@@ -15,6 +15,19 @@ timeout 120 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cor
   -nographic -semihosting -net none -monitor none -icount shift=0 \
   -kernel "$out/loader.img" </dev/null | tr -d '\r' | grep '^bench:'
 
+# Wall-clock nanoseconds (no -icount: it runs the cores one after another):
+# the same round trips with both PDs on one core, then with them on two
+# (tests/runtime/smp_*.system, QEMU -smp 2: one host thread per core).
+wall() { # NAME SMP
+  "$SYSGEN" --sdf "tests/runtime/$1.system" -o "$out/$1" --components "$BUILD/runtime" >/dev/null
+  timeout 120 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -m 2G \
+    -smp "$2" -nographic -semihosting -net none -monitor none \
+    -kernel "$out/$1/loader.img" </dev/null | tr -d '\r' | grep '^bench:' | sed 's/^bench: /bench: wall-clock: /'
+}
+wall bench 1
+wall smp_pingpong 2
+wall smp_ppcall 2
+
 # Linux (the default guest) from QEMU start to its shell, under the kernel
 # with the test VMM (wall-clock seconds, median of 3; no -icount).
 if [ -s "$BUILD/guest/Image" ]; then

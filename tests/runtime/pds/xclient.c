@@ -3,12 +3,14 @@
 // from its first instruction on (so the first finds the server still in
 // its init, and must wait for it), each reply checked.
 #include <microkit.h>
+#include "clock.h"
 
 #define CALLS  2000
 #define SERVER 1
 
 void init(void)
 {
+    uint64_t t0 = clock_ticks();
     for (unsigned n = 1; n <= CALLS; n++) {
         for (unsigned i = 0; i < 4; i++)
             microkit_mr_set(i, n * 4 + i);
@@ -20,6 +22,9 @@ void init(void)
             sg_dbg_exit(1);
         }
     }
+    sg_printf("bench: ppcall round trip across cores %lu ns (%u rounds, the first waits for "
+              "the server's init)\n",
+              clock_ns_per_round(clock_ticks() - t0, CALLS), CALLS);
     sg_printf("xclient: %u protected calls answered\n", CALLS);
     sg_dbg_exit(0);
 }
