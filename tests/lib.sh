@@ -12,3 +12,8 @@ check() {
   local out
   if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name"; printf '%s\n' "$out" | sed 's/^/#   /'; fi
 }
+# system_cores OUT: the cores a system built into OUT uses (its manifest's
+# "cores"), for QEMU's -smp when a test starts QEMU itself.
+system_cores() {
+  sed -n 's/^  "cores": \([0-9]*\),$/\1/p' "$1/generated/manifest.json"
+}

@@ -23,7 +23,8 @@ fi
 # The default system with both Linux guests.
 make -s BUILD="$BUILD" guest >"$work/guest.log" 2>&1
 if "$SYSGEN" -o "$work/two_guests" systems/two_guests.yaml >"$work/two.log" 2>&1; then
-  timeout 300 "$PY" tests/tools/uboot_booti.py "$work/two_guests/loader.img" 240 \
+  QEMU_SMP=$(system_cores "$work/two_guests") \
+    timeout 300 "$PY" tests/tools/uboot_booti.py "$work/two_guests/loader.img" 240 \
     "sysgen-guest linux[01]: ready" "sysgen-guest linux[01]: ready" \
     "+sysgen-guest linux0: ready" "+sysgen-guest linux1: ready"
 else

@@ -165,7 +165,8 @@ fi
 make -s BUILD="$BUILD" guest >"$W/guest.log" 2>&1
 rm -f "$W/qemu.card"
 if "$SYSGEN" --sdcard "$W/qemu.card" --yes -o "$W/qemu.out" "$YAML" >"$W/qemu.log" 2>&1; then
-  timeout 400 "$PY" tests/tools/uboot_card.py "$W/qemu.card" 300 two_guests linux0 linux1
+  QEMU_SMP=$(system_cores "$W/qemu.out") \
+    timeout 400 "$PY" tests/tools/uboot_card.py "$W/qemu.card" 300 two_guests linux0 linux1
   layout=$(mbr "$W/qemu.card")
   for g in 0 1; do
     read -r _ start _ _ _ < <(sed -n "$((g + 2))p" <<<"$layout")

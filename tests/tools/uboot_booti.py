@@ -5,6 +5,7 @@ MaaXBoard's U-Boot would, with `booti`, under Debian's U-Boot for QEMU
 (which runs at EL2 like the board's), and wait for each EXPECT regex on
 the console in turn; an EXPECT starting with '+' need only have appeared
 somewhere by the end.  Prints TAP lines; the console log on failure."""
+import os
 import re
 import sys
 
@@ -17,7 +18,7 @@ LOAD = 0x44000000  # where QEMU puts the file; booti moves it to RAM + text_offs
 def main():
     image, timeout, expects = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
     argv = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3",
-            "-cpu", "cortex-a53", "-m", "2048M", "-nographic", "-semihosting", "-nic", "none",
+            "-cpu", "cortex-a53", "-smp", os.environ.get("QEMU_SMP", "1"), "-m", "2048M", "-nographic", "-semihosting", "-nic", "none",
             "-global", "virtio-mmio.force-legacy=false", "-bios", UBOOT,
             "-device", "loader,file=%s,addr=0x%x,force-raw=on" % (image, LOAD)]
     log = []

@@ -8,6 +8,7 @@ load loader.img and booti it.  Then each GUEST must reach ready, have its
 partition of the card mounted on /mnt, and write /mnt/CARD.TXT there
 (the suite reads it back from the card file).  Prints TAP lines; the
 console log on failure."""
+import os
 import re
 import sys
 
@@ -24,7 +25,7 @@ def tagged(guest, text):
 def main():
     card, timeout, system, guests = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4:]
     argv = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3",
-            "-cpu", "cortex-a53", "-m", "2048M", "-nographic", "-semihosting", "-nic", "none",
+            "-cpu", "cortex-a53", "-smp", os.environ.get("QEMU_SMP", "1"), "-m", "2048M", "-nographic", "-semihosting", "-nic", "none",
             "-global", "virtio-mmio.force-legacy=false", "-bios", UBOOT,
             "-drive", "if=none,id=disk,format=raw,file=%s" % card,
             "-device", "virtio-blk-device,drive=disk"]
