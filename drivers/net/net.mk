@@ -6,7 +6,8 @@ NET_TEST_ELFS := $(RT_OUT)/tests/net_client.elf
 
 .PHONY: net
 all: net
-net: $(NET_TEST_ELFS) $(BUILD)/tests/net/net_link $(BUILD)/tests/net/test_net_queue
+net: $(NET_TEST_ELFS) $(BUILD)/tests/net/net_link $(BUILD)/tests/net/test_net_queue \
+     $(BUILD)/tests/net/test_net_switch
 
 $(RT_OUT)/tests/net_client.elf: $(RT_OUT)/obj/tests/net/net_client.o $(PD_DEPS)
 	@mkdir -p $(dir $@)
@@ -21,6 +22,12 @@ $(BUILD)/tests/net/net_link: tests/net/net_link.c tests/lib/link_glue.h tests/ne
 $(BUILD)/tests/net/test_net_queue: tests/net/test_net_queue.c runtime/include/sysgen/net_queue.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer -o $@ $< -lcmocka
+
+# Host tests of the switching decision (cmocka) under ASan and UBSan.
+$(BUILD)/tests/net/test_net_switch: tests/net/test_net_switch.c drivers/net/net_switch.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Idrivers -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer -o $@ $< -lcmocka
 
 .SECONDARY: $(RT_OUT)/obj/tests/net/net_client.o

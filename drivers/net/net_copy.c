@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Net copier PD, one per client: copies each frame net_virt_rx routed to
-// this client out of the driver's rx buffer (read-only here) into a buffer
-// the client gave it in the client's own rx data region.  So a client
+// this client out of the driver's rx buffer, or out of the switch's region
+// for a frame from another guest (both read-only here; the descriptor's
+// status says which), into a buffer the client gave it in the client's
+// own rx data region.  So a client
 // (its VMM) maps only its own rx region and never sees a driver buffer,
 // hence never another client's frames; and a slow or stuck client costs
 // only its own frames: the driver buffer always goes straight back to
@@ -18,6 +20,8 @@ __attribute__((section(".sysgen_config"))) struct sysgen_net_copy_config config;
 
 static struct net_end virt;   // net_virt_rx fills active, we fill free
 static struct net_end client; // we fill active, the client fills free
+static const volatile uint8_t *local_data; // the switch's frames
+static uint64_t local_size;
 static bool ready, client_ok;
 static uint32_t dropped;
 
@@ -27,6 +31,10 @@ void init(void)
         !net_end(&config.virt, &virt)) {
         sg_printf("%s: unusable config, copier stays idle\n", microkit_name);
         return;
+    }
+    if (config.local.vaddr && config.local.size <= 0x100000000ull) {
+        local_data = (const volatile uint8_t *)config.local.vaddr;
+        local_size = config.local.size;
     }
     client_ok = net_end(&config.client, &client);
     if (!client_ok)
@@ -87,15 +95,17 @@ void notified(microkit_channel ch)
             break;
         struct sg_net_desc d;
         sg_net_take(&virt.active, &d);
-        if (!sg_net_len_ok(d.len) || !sg_net_range_ok(d.offset, d.len, virt.data_size) ||
-            !deliver(virt.data + d.offset, d.len, &to_client)) {
+        bool local = d.status == SG_NET_FROM_LOCAL;
+        const volatile uint8_t *region = local ? local_data : virt.data;
+        uint64_t size = local ? local_size : d.status == SG_NET_FROM_DRIVER ? virt.data_size : 0;
+        if (!sg_net_len_ok(d.len) || !sg_net_range_ok(d.offset, d.len, size) ||
+            !deliver(region + d.offset, d.len, &to_client)) {
             // Frames for a client no longer served are not news.
             if (client_ok && (++dropped == 1 || !(dropped & (dropped - 1))))
                 sg_printf("%s: %u frames dropped so far (no client buffer)\n", microkit_name,
                           dropped);
         }
-        d.len = 0;
-        d.status = SG_NET_OK;
+        d.len = 0; // the status stays: it names the buffer's region
         sg_net_put(&virt.free, &d);
         to_virt = true;
     }

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define SYSGEN_CONFIG_MAGIC   0x43475953u // "SYGC" read as little-endian bytes
-#define SYSGEN_CONFIG_VERSION 2u
+#define SYSGEN_CONFIG_VERSION 3u
 #define SYSGEN_CONFIG_SECTION ".sysgen_config"
 
 #define SYSGEN_NAME_LEN    32 // PD and guest names, NUL-terminated
@@ -152,9 +152,14 @@ struct sysgen_net_client {
     uint32_t reserved2[2];
 };
 
+// Both net virtualisers.  `driver`: the NIC's connection, all zero when the
+// system has no uplink.  `local`: the switch's own connection, net_virt_tx
+// to net_virt_rx, which carries frames from one guest to others in a data
+// region of net_virt_tx's (read-only to net_virt_rx and the copiers).
 struct sysgen_net_virt_config {
     struct sysgen_config_header header;
     struct sysgen_conn driver;
+    struct sysgen_conn local;
     uint32_t num_clients;
     uint32_t reserved;
     struct sysgen_net_client clients[SYSGEN_MAX_CLIENTS];
@@ -162,8 +167,9 @@ struct sysgen_net_virt_config {
 
 struct sysgen_net_copy_config {
     struct sysgen_config_header header;
-    struct sysgen_conn virt;   // from net_virt_rx
-    struct sysgen_conn client; // to the guest's VMM
+    struct sysgen_conn virt;          // from net_virt_rx, frames in the driver's rx region
+    struct sysgen_conn client;        // to the guest's VMM
+    struct sysgen_dma_memory local;   // the switch's frames (read-only here)
 };
 
 // A virtio-mmio transport inside the guest's physical address space.
@@ -229,8 +235,8 @@ SYSGEN_ASSERT_SIZE(struct sysgen_net_driver_config,
 SYSGEN_ASSERT_SIZE(struct sysgen_dma_memory, 24);
 SYSGEN_ASSERT_SIZE(struct sysgen_mac, 6);
 SYSGEN_ASSERT_SIZE(struct sysgen_net_client, 64);
-SYSGEN_ASSERT_SIZE(struct sysgen_net_virt_config, 48 + 48 + 8 + 64 * SYSGEN_MAX_CLIENTS);
-SYSGEN_ASSERT_SIZE(struct sysgen_net_copy_config, 48 + 48 * 2);
+SYSGEN_ASSERT_SIZE(struct sysgen_net_virt_config, 48 + 48 * 2 + 8 + 64 * SYSGEN_MAX_CLIENTS);
+SYSGEN_ASSERT_SIZE(struct sysgen_net_copy_config, 48 + 48 * 2 + 24);
 SYSGEN_ASSERT_SIZE(struct sysgen_virtio_slot, 16);
 SYSGEN_ASSERT_SIZE(struct sysgen_vsock_peer, 32);
 SYSGEN_ASSERT_OFFSET(struct sysgen_config_header, pd_name, 16);

@@ -9,12 +9,14 @@
 #include "classes/class.h"
 #include "front/schema.h"
 #include "front/shape.h"
+#include <sysgen/net_queue.h>
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NET_DATA_SIZE (2 * MiB)
+#define NET_DATA_SIZE   (2 * MiB)
+#define NET_SWITCH_SIZE (SG_NET_RING_SIZE * SG_NET_BUF_SIZE) // one ring's worth of frames
 
 enum { DRIVER, VIRT_RX, VIRT_TX };
 
@@ -155,6 +157,10 @@ static void build(struct builder *b, struct pd *const *pds)
             &rc->driver);
     connect(b, pds[VIRT_TX], pds[DRIVER], "net_tx_driver", NET_DATA_SIZE, ONE_WAY, pos,
             &tc->driver, &dc->tx);
+    // Frames from one guest to others: net_virt_tx's region, read by
+    // net_virt_rx (to route) and by the copiers (to deliver).
+    connect(b, pds[VIRT_TX], pds[VIRT_RX], "net_switch", NET_SWITCH_SIZE, ONE_WAY, pos,
+            &tc->local, &rc->local);
 }
 
 // virt_rx hands the copier descriptors into the driver's rx buffers: the
@@ -174,6 +180,11 @@ static void connect_copier(struct builder *b, struct guest *g, struct pd *rx, st
     cv->data_vaddr = map(copy, rxdata, "r", true);
     rv->data_size = cv->data_size = rxdata->size;
     rv->data_paddr = cv->data_paddr = rxdata->paddr;
+    struct sysgen_net_copy_config *cc = copy->config;
+    struct memory_region *local = find_region(b->l, "net_switch_data");
+    cc->local.vaddr = map(copy, local, "r", true);
+    cc->local.paddr = local->paddr;
+    cc->local.size = local->size;
     new_channel(b, rx, copy, &rv->ch, &cv->ch, name, pos);
     free(name);
 }

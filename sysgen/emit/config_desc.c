@@ -76,10 +76,12 @@ TYPE(net_driver_d, struct sysgen_net_driver_config, SUB(net_driver_t, header, he
      FIELD(net_driver_t, num_macs, F_U32), ARR(net_driver_t, macs, mac_d),
      SUB(net_driver_t, rings, dma_d));
 TYPE(net_virt_d, struct sysgen_net_virt_config, SUB(net_virt_t, header, header_d),
-     SUB(net_virt_t, driver, conn_d), FIELD(net_virt_t, num_clients, F_U32),
+     SUB(net_virt_t, driver, conn_d), SUB(net_virt_t, local, conn_d),
+     FIELD(net_virt_t, num_clients, F_U32),
      ARR(net_virt_t, clients, net_client_d));
 TYPE(net_copy_d, struct sysgen_net_copy_config, SUB(net_copy_t, header, header_d),
-     SUB(net_copy_t, virt, conn_d), SUB(net_copy_t, client, conn_d));
+     SUB(net_copy_t, virt, conn_d), SUB(net_copy_t, client, conn_d),
+     SUB(net_copy_t, local, dma_d));
 TYPE(vmm_d, struct sysgen_vmm_config, SUB(vmm_t, header, header_d), STR(vmm_t, guest_name),
      FIELD(vmm_t, ram_vaddr, F_U64), FIELD(vmm_t, ram_gpa, F_U64), FIELD(vmm_t, ram_size, F_U64),
      FIELD(vmm_t, kernel_gpa, F_U64), FIELD(vmm_t, dtb_gpa, F_U64), FIELD(vmm_t, initrd_gpa, F_U64),

@@ -34,6 +34,9 @@
 #define DRV_DATA    0x200000ull
 #define DRV_RX_PHYS 0x70000000ull // fixed: the driver gives them to the device for DMA
 #define DRV_TX_PHYS 0x70200000ull
+#define SW_DATA     (SG_NET_RING_SIZE * SG_NET_BUF_SIZE) // the switch's region
+#define SW_Q_VA     0x21000000ull // in both virtualisers
+#define SW_D_VA     0x21200000ull // in both virtualisers and the copiers
 #define CLIENT_RX_Q 0x10000000ull // in each client, as in a VMM
 #define CLIENT_RX_D 0x10200000ull
 #define CLIENT_TX_Q 0x10400000ull
@@ -109,8 +112,10 @@ int main(int argc, char **argv)
               "    <memory_region name=\"rx_drv_q\" size=\"0x1000\" />\n"
               "    <memory_region name=\"rx_drv_d\" size=\"0x%llx\" phys_addr=\"0x%llx\" />\n"
               "    <memory_region name=\"tx_drv_q\" size=\"0x1000\" />\n"
-              "    <memory_region name=\"tx_drv_d\" size=\"0x%llx\" phys_addr=\"0x%llx\" />\n",
-              NIC_PAGE, DRV_DATA, DRV_RX_PHYS, DRV_DATA, DRV_TX_PHYS);
+              "    <memory_region name=\"tx_drv_d\" size=\"0x%llx\" phys_addr=\"0x%llx\" />\n"
+              "    <memory_region name=\"sw_q\" size=\"0x1000\" />\n"
+              "    <memory_region name=\"sw_d\" size=\"0x%x\" />\n",
+              NIC_PAGE, DRV_DATA, DRV_RX_PHYS, DRV_DATA, DRV_TX_PHYS, SW_DATA);
     for (int i = 0; i < n; i++)
         sb_printf(&s,
                   "    <memory_region name=\"rx_virt_q%d\" size=\"0x1000\" />\n"
@@ -136,6 +141,8 @@ int main(int argc, char **argv)
     map(&s, "rx_drv_d", -1, 0x20200000, "r");
     for (int i = 0; i < n; i++)
         map(&s, "rx_virt_q", i, 0x20400000 + i * 0x1000, "rw");
+    map(&s, "sw_q", -1, SW_Q_VA, "rw");
+    map(&s, "sw_d", -1, SW_D_VA, "r");
     sb_puts(&s, "    </protection_domain>\n");
 
     sb_puts(&s, "    <protection_domain name=\"net_virt_tx\" priority=\"229\">\n"
@@ -146,6 +153,8 @@ int main(int argc, char **argv)
         map(&s, "tx_q", i, 0x20400000 + i * 0x400000, "rw");
         map(&s, "tx_d", i, 0x20600000 + i * 0x400000, "r");
     }
+    map(&s, "sw_q", -1, SW_Q_VA, "rw");
+    map(&s, "sw_d", -1, SW_D_VA, "rw");
     sb_puts(&s, "    </protection_domain>\n");
 
     for (int i = 0; i < n; i++) {
@@ -157,6 +166,7 @@ int main(int argc, char **argv)
         map(&s, "rx_drv_d", -1, 0x20200000, "r");
         map(&s, "rx_q", i, 0x20400000, "rw");
         map(&s, "rx_d", i, 0x20600000, "rw");
+        map(&s, "sw_d", -1, SW_D_VA, "r");
         sb_puts(&s, "    </protection_domain>\n");
     }
     for (int i = 0; i < n; i++) {
@@ -173,6 +183,7 @@ int main(int argc, char **argv)
 
     channel(&s, "net_driver", 1, "net_virt_rx", 0);
     channel(&s, "net_virt_tx", 0, "net_driver", 2);
+    channel(&s, "net_virt_tx", 1 + n, "net_virt_rx", 1 + n);
     for (int i = 0; i < n; i++) {
         char copy[32], client[32];
         snprintf(copy, sizeof(copy), "net_copy_client%d", i);
@@ -196,6 +207,8 @@ int main(int argc, char **argv)
     vrx.driver = glue_conn(0x20000000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 0);
     glue_header(&vtx.header, SYSGEN_KIND_NET_VIRT_TX, sizeof(vtx), "net_virt_tx");
     vtx.driver = glue_conn(0x20000000, 0x20200000, DRV_DATA, DRV_TX_PHYS, 0);
+    vtx.local = glue_conn(SW_Q_VA, SW_D_VA, SW_DATA, 0, 1 + n);
+    vrx.local = glue_conn(SW_Q_VA, SW_D_VA, SW_DATA, 0, 1 + n);
     vrx.num_clients = vtx.num_clients = n;
     struct link_pd_config cfg[3 + 2 * NET_TEST_CLIENTS] = {
         {"net_driver", &drv, sizeof(drv)},
@@ -217,6 +230,7 @@ int main(int argc, char **argv)
         glue_header(&cp[i].header, SYSGEN_KIND_NET_COPY, sizeof(cp[i]), copy_names[i]);
         cp[i].virt = glue_conn(0x20000000, 0x20200000, DRV_DATA, DRV_RX_PHYS, 0);
         cp[i].client = glue_conn(0x20400000, 0x20600000, NET_TEST_DATA, 0, 1);
+        cp[i].local = (struct sysgen_dma_memory){SW_D_VA, 0, SW_DATA};
         cfg[3 + i] = (struct link_pd_config){copy_names[i], &cp[i], sizeof(cp[i])};
         // The clients read what a VMM would: only the net fields and a peer
         // channel matter to them.

@@ -27,7 +27,7 @@ net_boot() {
     truncate -s 1M "$disk"
   fi
   timeout "$RT_TIMEOUT" qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
-    -cpu cortex-a53 -m 2G -nographic -semihosting -nic none -monitor none \
+    -cpu cortex-a53 -smp "${NET_SMP:-1}" -m 2G -nographic -semihosting -nic none -monitor none \
     -drive "if=none,id=disk,format=raw,file=$disk" -device virtio-blk-device,drive=disk \
     "$@" -kernel "$image" </dev/null >"$dir/console.log" 2>&1
   echo $? >"$dir/rc"
@@ -66,9 +66,12 @@ net_run() {
   rt_expect "$name" "the gateway's broadcast DHCP OFFER reaches both clients" \
     "^$c0: received the gateway's broadcast DHCP OFFER$" \
     "^$c1: received the gateway's broadcast DHCP OFFER$"
-  rt_expect "$name" "no client received a frame for another MAC (the other's unicast replies included)" \
-    "^$c0: done, 22 frames received, 0 for another mac, 0 failures$" \
-    "^$c1: done, 20 frames received, 0 for another mac, 0 failures$"
+  # 40 = client0's 22 from the gateway + client1's 18 broadcast ARP requests,
+  # switched; 39 = client1's 20 + client0's 19 broadcasts sent before
+  # client1 broke its rx ring (18 ARP requests and one DHCP DISCOVER).
+  rt_expect "$name" "no client received a frame for another MAC (the other's unicast replies included); each got the other's broadcasts through the switch" \
+    "^$c0: done, 40 frames received, 0 for another mac, 0 failures$" \
+    "^$c1: done, 39 frames received, 0 for another mac, 0 failures$"
   rt_expect "$name" "rx buffers a client gives its copier outside its region or too small come back unused, 'invalid'" \
     "^$c1: its 2 bad rx buffers came back unused, 'invalid'$"
   rt_expect "$name" "a client that breaks its tx ring is dropped, logged, and the other is still served" \
@@ -95,6 +98,8 @@ net_run() {
 # -- the queue format on the host (cmocka, ASan, UBSan) ------------------------
 check "net: queue format: range checks at their edges, pools, round trip, hostile indices (host test)" \
   "${NET_QUEUE_TEST:-build/tests/net/test_net_queue}"
+check "net: switching: every row of docs/net.md's table, spoofed sources, dead clients, a full receive queue, no uplink (host test)" \
+  "${NET_SWITCH_TEST:-build/tests/net/test_net_switch}"
 
 # -- the system: driver, two virtualisers, two copiers, two clients ------------
 rm -rf "$RT_OUT"
@@ -146,7 +151,7 @@ if [ "${#dumps[@]}" -ge 12 ] &&
    out=$("$NET_LINK" --sdf "$PLAN/generated/net-test.system" "$PLAN/sys" "$RT_COMPONENTS" \
          "${dumps[@]}" 2>&1) && [ -s "$PLAN/sys/loader.img" ]; then
   ok "net: sysgen's two_guests layout linked with its own configs (test clients as the VMMs)"
-  net_run net-plan "$PLAN/sys/loader.img" "$PLAN/disk.img" vmm_linux0 vmm_linux1 \
+  NET_SMP=$(system_cores "$PLAN") net_run net-plan "$PLAN/sys/loader.img" "$PLAN/disk.img" vmm_linux0 vmm_linux1 \
     "$(plan_mac 0)" "$(plan_mac 1)"
 else
   not_ok "net: sysgen's two_guests layout linked with its own configs (test clients as the VMMs)"

@@ -441,6 +441,17 @@ def net_guest(args):
                     r.ok("%s: 3 + 2 replies, 1480-byte ones among them" % g)
                 else:
                     r.not_ok("%s: 3 + 2 replies, 1480-byte ones among them" % g, str(got))
+        # Guest to guest, through the net virtualisers' switch: the frames
+        # never leave the board (the gateway cannot answer for 10.0.2.15/16).
+        r.child.sendline("ping -c 3 10.0.2.15 && echo peer-$((3+4))")
+        r.expect("linux1 pings linux0 (10.0.2.15)", tagged("linux1", "peer-7"), 60)
+        if not r.switch(0, "linux0"):
+            return r
+        r.child.sendline("ping -c 3 -s 1472 10.0.2.16 && echo peer-$((4+4))")
+        r.expect("linux0 pings linux1 (10.0.2.16) with full-size frames",
+                 tagged("linux0", "peer-8"), 60)
+        if not r.switch(1, "linux1"):
+            return r
         r.child.sendline("poweroff")
         r.expect("linux1 powers off", r"vmm_linux1: guest linux1 powered off\r*\n", 60)
         if r.switch(0, "linux0"):

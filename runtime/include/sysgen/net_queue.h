@@ -52,6 +52,15 @@ enum sg_net_status {
     SG_NET_EIO = 3,    // the device would not take the frame
 };
 
+// Between the virtualisers and the copiers the status field says where a
+// frame is instead: net_virt_tx -> net_virt_rx (the switch's connection):
+// the sending client's index; net_virt_rx -> a copier, and back: which
+// region the offset is in.
+enum sg_net_source {
+    SG_NET_FROM_DRIVER = 0, // the driver's rx region
+    SG_NET_FROM_LOCAL = 1,  // the switch's region (a frame from another guest)
+};
+
 struct sg_net_desc {
     uint32_t offset; // bytes into the connection's data region
     uint16_t len;    // active: frame bytes; free from a client: buffer capacity

@@ -9,7 +9,7 @@
 static const struct sysgen_blk_virt_config blk_virt_config = {
     .header = {
         .magic = 0x43475953,
-        .version = 2,
+        .version = 3,
         .kind = SYSGEN_KIND_BLK_VIRT,
         .size = 2408,
         .pd_name = "blk_virt",

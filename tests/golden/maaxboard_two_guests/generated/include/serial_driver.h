@@ -9,7 +9,7 @@
 static const struct sysgen_serial_driver_config serial_driver_config = {
     .header = {
         .magic = 0x43475953,
-        .version = 2,
+        .version = 3,
         .kind = SYSGEN_KIND_SERIAL_DRIVER,
         .size = 192,
         .pd_name = "serial_driver",

@@ -9,7 +9,7 @@
 static const struct sysgen_vmm_config vmm_linux1_config = {
     .header = {
         .magic = 0x43475953,
-        .version = 2,
+        .version = 3,
         .kind = SYSGEN_KIND_VMM,
         .size = 1464,
         .pd_name = "vmm_linux1",

@@ -9,7 +9,7 @@
 static const struct sysgen_blk_driver_config blk_driver_config = {
     .header = {
         .magic = 0x43475953,
-        .version = 2,
+        .version = 3,
         .kind = SYSGEN_KIND_BLK_DRIVER,
         .size = 136,
         .pd_name = "blk_driver",

@@ -9,7 +9,7 @@
 static const struct sysgen_serial_virt_config serial_virt_rx_config = {
     .header = {
         .magic = 0x43475953,
-        .version = 2,
+        .version = 3,
         .kind = SYSGEN_KIND_SERIAL_VIRT_RX,
         .size = 2664,
         .pd_name = "serial_virt_rx",

@@ -9,7 +9,7 @@
 static const struct sysgen_net_driver_config net_driver_config = {
     .header = {
         .magic = 0x43475953,
-        .version = 2,
+        .version = 3,
         .kind = SYSGEN_KIND_NET_DRIVER,
         .size = 408,
         .pd_name = "net_driver",

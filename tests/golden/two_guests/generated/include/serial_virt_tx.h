@@ -9,7 +9,7 @@
 static const struct sysgen_serial_virt_config serial_virt_tx_config = {
     .header = {
         .magic = 0x43475953,
-        .version = 2,
+        .version = 3,
         .kind = SYSGEN_KIND_SERIAL_VIRT_TX,
         .size = 2664,
         .pd_name = "serial_virt_tx",
@@ -30,7 +30,7 @@ static const struct sysgen_serial_virt_config serial_virt_tx_config = {
                 .queue_size = 0x1000,
                 .data_vaddr = 0x20003000,
                 .data_size = 0x1000,
-                .data_paddr = 0x90c01000,
+                .data_paddr = 0x90c42000,
                 .ch = 1,
             },
             .name = "linux0",
