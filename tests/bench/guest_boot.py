@@ -30,20 +30,25 @@ def qemu_command(yaml, out):
     return shlex.split(line.strip())
 
 
+LOADED = "LDR|INFO: "  # the loader's one line, once every chunk is in place
+
+
 def time_to_ready(argv, names):
-    """One boot: seconds until each name's ready line."""
+    """One boot: seconds until each name's ready line, then until the
+    loader's line (None on bare QEMU, which has no loader)."""
     start = time.monotonic()
     child = pexpect.spawn(argv[0], argv[1:], encoding="utf-8", codec_errors="replace",
                           timeout=TIMEOUT)
     seen = {}
     try:
         pats = [re.compile(r"sysgen-guest %s: ready" % re.escape(n)) for n in names]
-        while len(seen) < len(names):
+        pats.append(re.compile(re.escape(LOADED)))
+        while not all(n in seen for n in names):
             i = child.expect(pats)
-            seen.setdefault(names[i], time.monotonic() - start)
+            seen.setdefault(LOADED if i == len(names) else names[i], time.monotonic() - start)
     finally:
         child.terminate(force=True)
-    return [seen[n] for n in names]
+    return [seen[n] for n in names] + [seen.get(LOADED)]
 
 
 def main():
@@ -60,12 +65,15 @@ def main():
         for label, argv, names in cases:
             results[label].append(time_to_ready(argv, names))
     bare = statistics.median(r[0] for r in results[cases[0][0]])
-    print("| system | guest | s to ready (median of %d) | vs bare QEMU |" % runs)
-    print("|---|---|---|---|")
+    print("| system | guest | s to ready (median of %d) | vs bare QEMU | of which the loader |"
+          % runs)
+    print("|---|---|---|---|---|")
     for label, _, names in cases:
+        loads = [r[-1] for r in results[label] if r[-1] is not None]
+        loader = "%.2f s" % statistics.median(loads) if loads else "-"
         for i, name in enumerate(names):
             t = statistics.median(r[i] for r in results[label])
-            print("| %s | %s | %.2f | %.2fx |" % (label, name, t, t / bare))
+            print("| %s | %s | %.2f | %.2fx | %s |" % (label, name, t, t / bare, loader))
     return 0
 
 
