@@ -17,9 +17,10 @@ guest: $(GUEST_IMAGE) $(GUEST_INITRD)
 guest-init: $(GUEST_INIT)
 
 # Static, and free of build paths, so that the same source gives the same bytes.
-$(GUEST_INIT): guest/init.c
+GUEST_INIT_SRCS := guest/init.c guest/net_setup.c
+$(GUEST_INIT): $(GUEST_INIT_SRCS) guest/net_setup.h
 	@mkdir -p $(dir $@)
-	$(GUEST_CC) $(GUEST_CFLAGS) -static -s -ffile-prefix-map=$(CURDIR)=. -o $@ $<
+	$(GUEST_CC) $(GUEST_CFLAGS) -static -s -ffile-prefix-map=$(CURDIR)=. -o $@ $(GUEST_INIT_SRCS)
 
 $(GUEST_IMAGE) $(GUEST_INITRD) &: $(GUEST_INIT) guest/build-guest.sh
 	guest/build-guest.sh $(GUEST_DIR) $(GUEST_INIT)

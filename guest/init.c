@@ -5,7 +5,8 @@
  * Mounts the pseudo file systems, loads the kernel modules listed (in
  * dependency order, resolved when the initramfs was built) in
  * /etc/sysgen/modules, finds the guest's name, mounts the first virtio disk
- * if it holds a FAT file system, prints "sysgen-guest NAME: ready" once and
+ * if it holds a FAT file system, sets the host name and the network as the
+ * device tree says (net_setup.c), prints "sysgen-guest NAME: ready" once and
  * then keeps a busybox shell running on the console.  busybox's halt,
  * poweroff and reboot signal PID 1 (SIGUSR1, SIGUSR2, SIGTERM); init then
  * stops everything and asks the kernel to do it.  It never exits: PID 1
@@ -29,6 +30,8 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "net_setup.h"
 
 #define MODULE_LIST  "/etc/sysgen/modules"
 #define DT_NAME      "/proc/device-tree/chosen/sysgen,guest"
@@ -321,8 +324,11 @@ static pid_t spawn_shell(const char *tty, const char *name)
     _exit(127);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    /* udhcpc runs this program as its script: `init bound` and the like. */
+    if (getpid() != 1 && argc == 2)
+        return net_setup_dhcp_event(argv[1]);
     if (getpid() != 1)
         logmsg("warning: not running as PID 1");
     umask(022);
@@ -344,6 +350,7 @@ int main(void)
 
     char name[NAME_MAX_LEN + 1];
     guest_name(name, sizeof name);
+    net_setup(name, "/init");
     char ready[NAME_MAX_LEN + 32];
     int len = snprintf(ready, sizeof ready, "sysgen-guest %s: ready\n", name);
     if (write(STDOUT_FILENO, ready, (size_t)len) < 0) {

@@ -382,7 +382,7 @@ static int compile(const struct options *o)
     if (rc == 0 && diag_error_count() == 0 && o->run) {
         // Attach the disk and NIC only when a driver PD owns them.
         const char *disk = system_uses(sys, CLASS_BLOCK) ? disk_image_name(sys) : NULL;
-        rc = run_built(sys->board, dir, disk, system_uses(sys, CLASS_NET), sys->layout.ncores,
+        rc = run_built(sys->board, dir, disk, system_uses(sys, CLASS_NET) && !sys->no_uplink, sys->layout.ncores,
                        o->print_run);
     }
     free(dir);

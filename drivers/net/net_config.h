@@ -17,17 +17,29 @@ struct net_end {
     uint64_t data_size;
 };
 
-// A usable connection: a queue page big enough for the rings and a data
-// region the 32-bit offsets can address.  The indices are not reset: the
-// peer may already have queued buffers (memory starts zero).
-static inline bool net_end(const struct sysgen_conn *c, struct net_end *e)
+// The rings of a connection whose data this side does not read through
+// it (net_virt_rx's view of a copier): a queue page big enough for them.
+// The indices are not reset: the peer may already have queued buffers
+// (memory starts zero).
+static inline bool net_end_rings(const struct sysgen_conn *c, struct net_end *e)
 {
-    if (!c->queue_vaddr || c->queue_size < sizeof(struct sg_net_queue) || !c->data_vaddr ||
-        c->data_size < SG_NET_MIN_FRAME || c->data_size > 0x100000000ull)
+    if (!c->queue_vaddr || c->queue_size < sizeof(struct sg_net_queue))
         return false;
     volatile struct sg_net_queue *q = (volatile struct sg_net_queue *)c->queue_vaddr;
     e->active = sg_net_ring(q, true);
     e->free = sg_net_ring(q, false);
+    e->data = 0;
+    e->data_size = 0;
+    return true;
+}
+
+// A usable connection: its rings, and a data region the 32-bit offsets can
+// address.
+static inline bool net_end(const struct sysgen_conn *c, struct net_end *e)
+{
+    if (!net_end_rings(c, e) || !c->data_vaddr || c->data_size < SG_NET_MIN_FRAME ||
+        c->data_size > 0x100000000ull)
+        return false;
     e->data = (volatile uint8_t *)c->data_vaddr;
     e->data_size = c->data_size;
     return true;

@@ -27,8 +27,10 @@ static uint32_t dropped;
 
 void init(void)
 {
+    // Without an uplink there are no driver buffers: the rings alone.
     if (!sg_config_ok(&config.header, SYSGEN_KIND_NET_COPY, sizeof(config)) ||
-        !net_end(&config.virt, &virt)) {
+        !(config.virt.data_vaddr ? net_end(&config.virt, &virt)
+                                 : net_end_rings(&config.virt, &virt))) {
         sg_printf("%s: unusable config, copier stays idle\n", microkit_name);
         return;
     }

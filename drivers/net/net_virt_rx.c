@@ -67,7 +67,7 @@ void init(void)
     for (uint32_t i = 0; i < config.num_clients; i++) {
         const struct sysgen_net_client *c = &config.clients[i];
         __builtin_memcpy(macs[i], c->mac, 6);
-        if (!net_end(&c->conn, &clients[i].end)) {
+        if (!net_end_rings(&c->conn, &clients[i].end)) {
             sg_printf("%s: client %u: unusable connection, ignored\n", microkit_name, i);
             continue;
         }

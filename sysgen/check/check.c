@@ -322,9 +322,13 @@ static void rule_board_device(struct system *sys)
         for (int k = 0; k < CLASS_COUNT; k++) {
             const struct device_class *c = device_classes[k];
             const struct guest *g = &sys->guests[i];
-            if (guest_has(g, c->id) && c->board_device && !c->board_device(sys->board)->present)
-                error_at(g->dev[c->id].pos, "board '%s' has no %s to back a %s device",
-                         sys->board->name, c->board_device_name, c->key);
+            if (guest_has(g, c->id) && class_has_driver(sys, c) &&
+                !c->board_device(sys->board)->present)
+                error_at(g->dev[c->id].pos, "board '%s' has no %s to back a %s device%s",
+                         sys->board->name, c->board_device_name, c->key,
+                         c->driverless ? " (network: { uplink: false } connects the guests "
+                                         "only to each other)"
+                                       : "");
         }
 }
 

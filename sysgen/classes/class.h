@@ -36,6 +36,10 @@ struct device_class {
     // how to name it when a board lacks it.
     const struct board_device *(*board_device)(const struct board *b);
     const char *board_device_name;
+    // Whether this system does without the board device, and so without
+    // the class's driver (its first PD): net with network: { uplink:
+    // false }.  NULL: never.
+    bool (*driverless)(const struct system *sys);
     size_t max_clients; // guests of one system that can have the device
     // PDs added once when any guest has the device (the driver first),
     // and one more per guest that has it (NULL: none).
@@ -66,6 +70,8 @@ extern const struct device_class *const device_classes[CLASS_COUNT];
 
 // Whether any guest of the system has the device.
 bool system_uses(const struct system *sys, enum device_class_id c);
+// Whether the system has the class's driver (see driverless).
+bool class_has_driver(const struct system *sys, const struct device_class *c);
 // The protection domains the system's devices imply: layout makes exactly these.
 size_t system_pd_count(const struct system *sys);
 // Channel and irq ids the guest's VMM needs.

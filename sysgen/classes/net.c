@@ -53,8 +53,79 @@ static bool parse_mac(const char *s, uint8_t mac[6])
     return *s == '\0';
 }
 
+// An IPv4 address in dotted decimal, four numbers 0..255 of one to three
+// digits (host order in *out).
+static bool parse_ipv4(const char *s, uint32_t *out)
+{
+    uint32_t a = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part && *s++ != '.')
+            return false;
+        unsigned v = 0, digits = 0;
+        for (; isdigit((unsigned char)*s) && digits < 4; s++, digits++)
+            v = v * 10 + (unsigned)(*s - '0');
+        if (!digits || digits > 3 || v > 255)
+            return false;
+        a = a << 8 | v;
+    }
+    *out = a;
+    return *s == '\0';
+}
+
+// ip: A.B.C.D/P with P 1..32, not the subnet's own or broadcast address; or dhcp.
+static void read_ip(const struct node *net, struct guest *g)
+{
+    char *ip = NULL;
+    if (!get_string(net, &schema_net, "ip", &ip, &g->ip_pos))
+        return;
+    g->ip_given = true;
+    if (strcmp(ip, "dhcp") == 0) {
+        g->ip_dhcp = true;
+        free(ip);
+        return;
+    }
+    char *given = xstrdup(ip), *slash = strchr(ip, '/');
+    char *end = NULL;
+    unsigned long prefix = slash && isdigit((unsigned char)slash[1]) ? strtoul(slash + 1, &end, 10) : 0;
+    if (slash)
+        *slash = '\0';
+    if (!slash || !end || *end || !parse_ipv4(ip, &g->ip)) {
+        error_at(g->ip_pos, "malformed address '%s': write an IPv4 address with its prefix "
+                            "length, like 10.0.2.15/24, or dhcp",
+                 given);
+        g->ip_given = false;
+    } else if (prefix < 1 || prefix > 32) {
+        error_at(g->ip_pos, "prefix length /%lu: an IPv4 prefix is 1 to 32 bits", prefix);
+        g->ip_given = false;
+    } else {
+        g->prefix = (uint8_t)prefix;
+        uint32_t host = prefix == 32 ? 0 : 0xffffffffu >> prefix;
+        if (prefix <= 30 && ((g->ip & host) == 0 || (g->ip & host) == host)) {
+            error_at(g->ip_pos, "%s/%lu is the %s address of its subnet, not a host's", ip, prefix,
+                     (g->ip & host) == 0 ? "network" : "broadcast");
+            g->ip_given = false;
+        }
+    }
+    free(ip);
+    free(given);
+}
+
+static void read_gateway(const struct node *net, struct guest *g)
+{
+    char *gw = NULL;
+    if (!get_string(net, &schema_net, "gateway", &gw, &g->gateway_pos))
+        return;
+    if (parse_ipv4(gw, &g->gateway))
+        g->gateway_given = true;
+    else
+        error_at(g->gateway_pos, "malformed gateway '%s': write an IPv4 address like 10.0.2.2", gw);
+    free(gw);
+}
+
 static void read_net(const struct node *net, struct guest *g)
 {
+    read_ip(net, g);
+    read_gateway(net, g);
     char *mac = NULL;
     if (map_get(net, "mac") && get_string(net, &schema_net, "mac", &mac, &g->mac_pos)) {
         g->mac_given = parse_mac(mac, g->mac);
@@ -97,9 +168,50 @@ static void rule_duplicate_mac(struct system *sys)
             }
 }
 
+// gateway: only with a fixed address (dhcp brings its own), inside its
+// subnet, and not the guest's own address.
+static void rule_gateway(struct system *sys)
+{
+    for (size_t i = 0; i < sys->nguests; i++) {
+        const struct guest *g = &sys->guests[i];
+        if (!g->gateway_given)
+            continue;
+        uint32_t mask = g->prefix ? 0xffffffffu << (32 - g->prefix) : 0;
+        if (g->ip_dhcp)
+            error_at(g->gateway_pos, "ip: dhcp brings its own gateway; give one only with a "
+                                     "fixed address");
+        else if (!g->ip_given)
+            error_at(g->gateway_pos, "a gateway needs an address: give net: { ip: A.B.C.D/P } too");
+        else if ((g->gateway & mask) != (g->ip & mask))
+            error_at(g->gateway_pos,
+                     "gateway %u.%u.%u.%u is outside the guest's subnet %u.%u.%u.%u/%u",
+                     g->gateway >> 24, g->gateway >> 16 & 255, g->gateway >> 8 & 255,
+                     g->gateway & 255, (g->ip & mask) >> 24, (g->ip & mask) >> 16 & 255,
+                     (g->ip & mask) >> 8 & 255, g->ip & mask & 255, g->prefix);
+        else if (g->gateway == g->ip)
+            error_at(g->gateway_pos, "the gateway is the guest's own address");
+    }
+}
+
+// duplicate-ip: fixed addresses are unique.
+static void rule_duplicate_ip(struct system *sys)
+{
+    for (size_t i = 0; i < sys->nguests; i++)
+        for (size_t j = 0; j < i; j++) {
+            const struct guest *a = &sys->guests[i], *b = &sys->guests[j];
+            if (a->ip_given && !a->ip_dhcp && b->ip_given && !b->ip_dhcp && a->ip == b->ip) {
+                error_at(a->ip_pos, "duplicate address: guest '%s' has it too (line %d)",
+                         b->name ? b->name : "?", b->ip_pos.line);
+                break;
+            }
+        }
+}
+
 static const struct check_rule net_rules[] = {
     {"bad-mac", rule_bad_mac},
     {"duplicate-mac", rule_duplicate_mac},
+    {"gateway", rule_gateway},
+    {"duplicate-ip", rule_duplicate_ip},
 };
 
 // ---- derived MACs -------------------------------------------------------------
@@ -137,11 +249,22 @@ static void derive_mac(const struct system *sys, struct guest *g)
 
 // ---- layout ----------------------------------------------------------------------
 
+static bool no_uplink(const struct system *sys)
+{
+    return sys->no_uplink;
+}
+
 static void build(struct builder *b, struct pd *const *pds)
 {
     struct pos pos = b->sys->board_pos;
-    struct sysgen_net_driver_config *dc = pds[DRIVER]->config;
     struct sysgen_net_virt_config *rc = pds[VIRT_RX]->config, *tc = pds[VIRT_TX]->config;
+    // Frames from one guest to others: net_virt_tx's region, read by
+    // net_virt_rx (to route) and by the copiers (to deliver).
+    connect(b, pds[VIRT_TX], pds[VIRT_RX], "net_switch", NET_SWITCH_SIZE, ONE_WAY, pos,
+            &tc->local, &rc->local);
+    if (!pds[DRIVER])
+        return; // no uplink: the virtualisers' driver connections stay zero
+    struct sysgen_net_driver_config *dc = pds[DRIVER]->config;
     device_config(b, pds[DRIVER], "nic_regs", &b->sys->board->net, &dc->nic);
     dc->phy_addr = b->sys->board->net.phy;
     if (b->sys->board->net.rings) {
@@ -157,10 +280,6 @@ static void build(struct builder *b, struct pd *const *pds)
             &rc->driver);
     connect(b, pds[VIRT_TX], pds[DRIVER], "net_tx_driver", NET_DATA_SIZE, ONE_WAY, pos,
             &tc->driver, &dc->tx);
-    // Frames from one guest to others: net_virt_tx's region, read by
-    // net_virt_rx (to route) and by the copiers (to deliver).
-    connect(b, pds[VIRT_TX], pds[VIRT_RX], "net_switch", NET_SWITCH_SIZE, ONE_WAY, pos,
-            &tc->local, &rc->local);
 }
 
 // virt_rx hands the copier descriptors into the driver's rx buffers: the
@@ -176,10 +295,12 @@ static void connect_copier(struct builder *b, struct guest *g, struct pd *rx, st
     rv->queue_vaddr = map(rx, q, "rw", true);
     cv->queue_vaddr = map(copy, q, "rw", true);
     rv->queue_size = cv->queue_size = q->size;
-    rv->data_vaddr = rc->driver.data_vaddr;
-    cv->data_vaddr = map(copy, rxdata, "r", true);
-    rv->data_size = cv->data_size = rxdata->size;
-    rv->data_paddr = cv->data_paddr = rxdata->paddr;
+    if (rxdata) { // without an uplink the copier reads the switch's frames only
+        rv->data_vaddr = rc->driver.data_vaddr;
+        cv->data_vaddr = map(copy, rxdata, "r", true);
+        rv->data_size = cv->data_size = rxdata->size;
+        rv->data_paddr = cv->data_paddr = rxdata->paddr;
+    }
     struct sysgen_net_copy_config *cc = copy->config;
     struct memory_region *local = find_region(b->l, "net_switch_data");
     cc->local.vaddr = map(copy, local, "r", true);
@@ -207,8 +328,10 @@ static void connect_guest(struct builder *b, struct guest *g, struct pd *vmm,
     memcpy(vc->mac, g->mac, 6);
     memcpy(rcl->mac, g->mac, 6);
     memcpy(tcl->mac, g->mac, 6);
-    struct sysgen_net_driver_config *dc = pds[DRIVER]->config;
-    memcpy(dc->macs[dc->num_macs++].addr, g->mac, 6); // the NIC's filter lets it in
+    if (pds[DRIVER]) {
+        struct sysgen_net_driver_config *dc = pds[DRIVER]->config;
+        memcpy(dc->macs[dc->num_macs++].addr, g->mac, 6); // the NIC's filter lets it in
+    }
     connect_copier(b, g, pds[VIRT_RX], copy, &rcl->conn, &cc->virt);
     connect(b, copy, vmm, rx, NET_DATA_SIZE, ONE_WAY, pos, &cc->client, &vc->net_rx);
     connect(b, vmm, pds[VIRT_TX], tx, NET_DATA_SIZE, ONE_WAY, pos, &vc->net_tx, &tcl->conn);
@@ -222,6 +345,7 @@ const struct device_class class_net = {
     .schema = &schema_net,
     .board_device = nic_of,
     .board_device_name = "NIC",
+    .driverless = no_uplink,
     .max_clients = SYSGEN_MAX_CLIENTS,
     .pds = net_pds,
     .npds = ARRAY_LEN(net_pds),

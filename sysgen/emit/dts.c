@@ -109,6 +109,21 @@ static struct dt_node *guest_overlay(const struct system *sys, const struct gues
         dt_prop_string(chosen, "stdout-path", name);
     }
     dt_prop_string(chosen, "sysgen,guest", g->name);
+    if (g->ip_given) { // the guest's init configures its NIC with these
+        char addr[32];
+        if (g->ip_dhcp)
+            snprintf(addr, sizeof(addr), "dhcp");
+        else
+            snprintf(addr, sizeof(addr), "%u.%u.%u.%u/%u", g->ip >> 24, g->ip >> 16 & 255,
+                     g->ip >> 8 & 255, g->ip & 255, g->prefix);
+        dt_prop_string(chosen, "sysgen,ip", addr);
+    }
+    if (g->gateway_given) {
+        char addr[20];
+        snprintf(addr, sizeof(addr), "%u.%u.%u.%u", g->gateway >> 24, g->gateway >> 16 & 255,
+                 g->gateway >> 8 & 255, g->gateway & 255);
+        dt_prop_string(chosen, "sysgen,gateway", addr);
+    }
 
     for (int c = 0; c < CLASS_COUNT; c++)
         if (guest_has(g, (enum device_class_id)c))

@@ -103,7 +103,8 @@ static void emit_pd(const struct system *sys, const struct pd *pd, struct strbuf
         sb_printf(sb, "        <irq irq=\"%u\" id=\"%u\" />\n", pd->irqs[i].irq, pd->irqs[i].id);
     if (pd->kind == SYSGEN_KIND_VMM) {
         const struct guest *g = pd->guest;
-        sb_printf(sb, "        <virtual_machine name=\"%s\">\n", g->name);
+        sb_printf(sb, "        <virtual_machine name=\"%s\" priority=\"%u\">\n", g->name,
+                  GUEST_VCPU_PRIORITY);
         for (uint32_t v = 0; v < g->ncpus; v++)
             sb_printf(sb, "            <vcpu id=\"%u\" cpu=\"%u\" />\n", v, g->core[v]);
         struct mapping ram = {pd->guest_ram, sys->board->guest_ram_base, "rwx", true, NULL};

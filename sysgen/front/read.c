@@ -182,6 +182,23 @@ static void read_guest(const struct node *n, struct guest *g)
     }
 }
 
+// network: { uplink: true | false }
+static void read_network(struct system *sys, const struct node *n)
+{
+    char *uplink = NULL;
+    struct pos pos;
+    rule_unknown_key(n, &schema_network);
+    if (!get_string(n, &schema_network, "uplink", &uplink, &pos))
+        return;
+    if (strcmp(uplink, "false") == 0)
+        sys->no_uplink = true;
+    else if (strcmp(uplink, "true") != 0)
+        error_at(pos, "uplink '%s': write true (the guests also reach the board's NIC) or false "
+                      "(only each other)",
+                 uplink);
+    free(uplink);
+}
+
 static void read_root(struct system *sys, const struct node *root, bool sdcard)
 {
     char *board = NULL;
@@ -198,6 +215,10 @@ static void read_root(struct system *sys, const struct node *root, bool sdcard)
         read_disk(sys, n);
     else if (sys->disk.card && sys->board)
         card_without_partitions(sys);
+    if (map_get(root, "network") && get_map(root, &schema_system, "network", &n)) {
+        sys->network_pos = n->pos;
+        read_network(sys, n);
+    }
     if (get_list(root, &schema_system, "guests", &n)) {
         if (n->count == 0)
             error_at(n->pos, "a system needs at least one guest");

@@ -11,7 +11,8 @@
 SPEC(schema_system, "system",
      {"board", T_NAME, true, "board data file to build for (boards/<board>/board.yaml)"},
      {"disk", T_MAP, false, "the board's one block device, MBR-partitioned"},
-     {"guests", T_LIST, true, "the Linux virtual machines"}, );
+     {"guests", T_LIST, true, "the Linux virtual machines"},
+     {"network", T_MAP, false, "how the guests' NICs are connected"}, );
 
 SPEC(schema_disk, "disk", {"size", T_SIZE, true, "size of the whole disk image"},
      {"partitions", T_LIST, true, "up to four MBR partitions, in order (three on a boot card)"},
@@ -40,15 +41,40 @@ SPEC(schema_guest, "guest", {"name", T_NAME, true, "the guest's name, also its V
 
 const struct object_spec schema_console = {"console", NULL, 0}; // takes no keys yet
 SPEC(schema_block, "block", {"partition", T_NAME, true, "name of the partition this guest sees"}, );
-SPEC(schema_net, "net", {"mac", T_STRING, false, "unicast MAC; default: derived from names"}, );
+SPEC(schema_net, "net", {"mac", T_STRING, false, "unicast MAC; default: derived from names"},
+     {"ip", T_STRING, false, "IPv4 address/prefix (10.0.2.15/24) or dhcp; default: none"},
+     {"gateway", T_STRING, false, "IPv4 default route, inside the ip's subnet; default: none"}, );
+SPEC(schema_network, "network",
+     {"uplink", T_STRING, false, "true (the default): guests also reach the board's NIC; "
+                                 "false: only each other"}, );
 SPEC(schema_vsock, "vsock",
      {"cid", T_UINT, false, "context id, 3 or more; default: the lowest free one"}, );
 
 const struct object_spec *const schema_all[] = {
     &schema_system,  &schema_disk,  &schema_partition, &schema_guest,
-    &schema_console, &schema_block, &schema_net,       &schema_vsock,
+    &schema_console, &schema_block, &schema_net,       &schema_vsock,     &schema_network,
 };
 const size_t schema_all_count = sizeof(schema_all) / sizeof(schema_all[0]);
+
+// Keys people put one level too high: each belongs to a device.
+static const struct {
+    const struct object_spec *in;
+    const char *key, *belongs;
+} misplaced[] = {
+    {&schema_guest, "ip", "an address belongs to the guest's NIC: net: { ip: ... }"},
+    {&schema_guest, "gateway", "a gateway belongs to the guest's NIC: net: { gateway: ... }"},
+    {&schema_guest, "mac", "a MAC belongs to the guest's NIC: net: { mac: ... }"},
+    {&schema_guest, "cid", "a CID belongs to the guest's vsock device: vsock: { cid: ... }"},
+    {&schema_guest, "partition", "a partition is the guest's disk: block: { partition: ... }"},
+};
+
+const char *schema_misplaced(const struct object_spec *spec, const char *key)
+{
+    for (size_t i = 0; i < sizeof(misplaced) / sizeof(misplaced[0]); i++)
+        if (misplaced[i].in == spec && strcmp(misplaced[i].key, key) == 0)
+            return misplaced[i].belongs;
+    return NULL;
+}
 
 const struct key_spec *schema_find(const struct object_spec *spec, const char *key)
 {

@@ -31,7 +31,7 @@ struct object_spec {
 };
 
 extern const struct object_spec schema_system, schema_disk, schema_partition, schema_guest,
-    schema_console, schema_block, schema_net, schema_vsock;
+    schema_console, schema_block, schema_net, schema_vsock, schema_network;
 
 // All object specs, for the schema consistency test and `--help-yaml`.
 extern const struct object_spec *const schema_all[];
@@ -41,5 +41,8 @@ const struct key_spec *schema_find(const struct object_spec *spec, const char *k
 // The known key closest to `key` (edit distance at most 2), or NULL.
 const char *schema_suggest(const struct object_spec *spec, const char *key);
 const char *value_type_name(enum value_type t);
+// Where a key that is not `spec`'s belongs, when it is a device's key
+// written at the guest's level; NULL otherwise.
+const char *schema_misplaced(const struct object_spec *spec, const char *key);
 
 #endif

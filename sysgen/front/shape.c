@@ -13,7 +13,10 @@ void rule_unknown_key(const struct node *map, const struct object_spec *spec)
         if (schema_find(spec, k->text))
             continue;
         const char *hint = schema_suggest(spec, k->text);
-        if (spec->nkeys == 0)
+        const char *belongs = schema_misplaced(spec, k->text);
+        if (belongs)
+            error_at(k->pos, "'%s' is not a key of the %s: %s", k->text, spec->what, belongs);
+        else if (spec->nkeys == 0)
             error_at(k->pos, "unknown key '%s': %s takes no keys (write '%s: {}')", k->text,
                      spec->what, spec->what);
         else if (hint)

@@ -14,9 +14,10 @@
 #include <string.h>
 #include <sysgen/config.h>
 
-// The VMM: one per guest, below every driver and virtualiser.
-static const struct class_pd vmm_pd = {"vmm_%s", "vmm.elf", 100, SYSGEN_KIND_VMM,
-                                       sizeof(struct sysgen_vmm_config)};
+// The VMM: one per guest, below every driver and virtualiser, and above
+// every vCPU (GUEST_VCPU_PRIORITY).
+static const struct class_pd vmm_pd = {"vmm_%s", "vmm.elf", GUEST_VCPU_PRIORITY + 1,
+                                       SYSGEN_KIND_VMM, sizeof(struct sysgen_vmm_config)};
 
 uint64_t guest_slot_gpa(const struct board *b, enum device_class_id c)
 {
@@ -58,8 +59,11 @@ static void build_class(struct builder *b, const struct device_class *c,
                         struct pd *pds[CLASS_MAX_PDS])
 {
     const struct board_device *dev = c->board_device ? c->board_device(b->sys->board) : NULL;
+    bool driver = class_has_driver(b->sys, c);
     for (size_t i = 0; i < c->npds; i++)
-        pds[i] = new_pd(b, &c->pds[i], NULL, dev ? dev->driver : NULL, b->sys->board_pos);
+        pds[i] = i == 0 && dev && !driver
+                     ? NULL // a driverless system: the class does without
+                     : new_pd(b, &c->pds[i], NULL, dev ? dev->driver : NULL, b->sys->board_pos);
     if (c->build)
         c->build(b, pds);
 }

@@ -64,6 +64,12 @@ struct disk {
 // 16-bit target list and emulates one redistributor frame per vCPU.
 #define GUEST_MAX_VCPUS 8
 
+// Every guest's vCPUs run at this priority, one below their VMM's: a VMM
+// takes a device event (a notification from a virtualiser) as soon as it
+// comes, preempting the vCPUs on its core, and vCPUs sharing a core take
+// turns.
+#define GUEST_VCPU_PRIORITY 99
+
 struct guest {
     char *name;
     struct pos pos, memory_pos;
@@ -92,6 +98,11 @@ struct guest {
     bool mac_given;
     uint8_t mac[6];
     struct pos mac_pos;
+    // net's address: ip: A.B.C.D/P or dhcp, gateway: A.B.C.D (host order)
+    bool ip_given, ip_dhcp, gateway_given;
+    uint32_t ip, gateway;
+    uint8_t prefix;
+    struct pos ip_pos, gateway_pos;
     bool cid_given;
     uint32_t cid;
     struct pos cid_pos;
@@ -167,6 +178,9 @@ struct system {
     char *dir;  // its directory: relative paths in it resolve here
     char *board_name;
     struct pos board_pos;
+    // network: { uplink: false }: the guests' NICs reach only each other
+    bool no_uplink;
+    struct pos network_pos;
     struct board *board;
     struct disk disk;
     struct guest *guests;

@@ -87,17 +87,12 @@ fi
 # per awaited console line.
 check "vmm: mtools present (to look into disk.img)" command -v mtype
 
-# The vsock test's guest program, appended to the default initramfs as a
-# second archive (tests/vmm/vsock_guest.yaml names the result).
-root=$OUT/vsock-root
-rm -rf "$root" && mkdir -p "$root/bin"
-if out=$(aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$root/bin/vsock_test" \
-           tests/vmm/vsock_test.c 2>&1 &&
-         { (cd "$root" && find bin | cpio -o -H newc -R 0:0 --quiet | gzip -n) |
-           cat "$BUILD/guest/initrd.cpio.gz" - >"$OUT/vsock-initrd.cpio.gz"; } 2>&1); then
-  ok "vmm: vsock_test built and added to a copy of the default initramfs"
+# The guest test programs (vsock_test, net_test), appended to the default
+# initramfs as a second archive (the test YAMLs name the result).
+if out=$(BUILD=$BUILD tests/vmm/test-initrd.sh 2>&1); then
+  ok "vmm: vsock_test and net_test built and added to a copy of the default initramfs"
 else
-  not_ok "vmm: vsock_test built and added to a copy of the default initramfs"
+  not_ok "vmm: vsock_test and net_test built and added to a copy of the default initramfs"
   printf '%s\n' "$out" | sed 's/^/#   /'
 fi
 timeout 1800 "$PY" tests/vmm/vmm_test.py --sysgen "$SYSGEN" --out "$OUT" --timeout 120 --limit 400 \

@@ -50,7 +50,7 @@ static void sdf_has_decimal_ids_and_sources(void **state)
     emit_sdf(s, &sb);
     assert_non_null(strstr(sb.data, "<irq irq=\"33\" id=\"0\" />"));
     assert_non_null(strstr(sb.data, "<!-- t.yaml:3:5 -->\n    <protection_domain name=\"vmm_g0\""));
-    assert_non_null(strstr(sb.data, "<virtual_machine name=\"g0\">"));
+    assert_non_null(strstr(sb.data, "<virtual_machine name=\"g0\" priority=\"99\">"));
     assert_null(strstr(sb.data, "id=\"0x"));
     sb_free(&sb);
     free_system(s);

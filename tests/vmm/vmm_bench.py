@@ -70,7 +70,7 @@ def block_figures(args):
 
 
 def vsock_figure(args):
-    if not os.path.exists(os.path.join(args.out, "..", "vmm-test", "vsock-initrd.cpio.gz")):
+    if not os.path.exists(os.path.join(args.out, "..", "vmm-test", "test-initrd.cpio.gz")):
         return None
     out = os.path.join(args.out, "vsock_guest")
     p = subprocess.run([args.sysgen, "--qemu-command", "-o", out, "tests/vmm/vsock_guest.yaml"],

@@ -248,6 +248,71 @@ def smp_guest(args):
     return r
 
 
+def switch_guests(args):
+    """Three guests networked only with each other (no uplink, no NIC):
+    TCP between two with the same checksum at both ends, a frame with a
+    spoofed source that never arrives, and the others still talking after
+    one powers off.  /bin/net_test (tests/vmm/net_test.c) is in their
+    initramfs."""
+    r = Run(args, "switch_guests")
+    guests = ["linux0", "linux1", "linux2"]
+    try:
+        if not r.boot(guests):
+            return r
+        cmd = re.search(r"qemu-system-aarch64 [^\r\n]*", r.log).group(0)
+        if "-netdev" not in cmd and "-device virtio-net" not in cmd:
+            r.ok("QEMU gets no NIC: the guests have no uplink")
+        else:
+            r.not_ok("QEMU gets no NIC: the guests have no uplink", cmd)
+        if "pd net_virt_tx:" in r.log and "pd net_driver:" not in r.log:
+            r.ok("the net virtualisers run, and no NIC driver")
+        else:
+            r.not_ok("the net virtualisers run, and no NIC driver")
+        # TCP, linux0 to linux1, 1 MB (make bench times larger transfers).
+        if not r.switch(1, "linux1"):
+            return r
+        r.child.sendline("net_test listen 5001 &")
+        r.expect("linux1 listens on TCP port 5001", r"net_test: listening on port 5001", 30)
+        if not r.switch(0, "linux0"):
+            return r
+        r.child.sendline("net_test send 10.0.3.2 5001 1000000")
+        pats = {"linux0": r"\[linux0\] net_test: sent 1000000 bytes, checksum ([0-9a-f]{16})",
+                "linux1": r"\[linux1\] net_test: received (\d+) bytes, checksum ([0-9a-f]{16})"}
+        if r.expect("linux0 sends 1 MB over TCP to linux1", pats["linux0"], 300) and \
+                r.wait_for(pats["linux1"], 60):
+            sent = re.search(pats["linux0"], r.log).group(1)
+            got = re.search(pats["linux1"], r.log).groups()
+            if got == ("1000000", sent):
+                r.ok("linux1 received the 1 MB with the same checksum (%s)" % sent)
+            else:
+                r.not_ok("linux1 received the 1 MB with the same checksum", "%s vs %s" % (got, sent))
+        # A spoofed source: net_virt_tx refuses it; linux1 sees only the real one.
+        if not r.switch(1, "linux1"):
+            return r
+        r.child.sendline("net_test sniff eth0 15")
+        r.expect("linux1 listens for test frames", tagged("linux1", "net_test: sniffing eth0"), 30)
+        if not r.switch(0, "linux0"):
+            return r
+        r.child.sendline("net_test spoof eth0 52:54:01:00:00:21; net_test spoof eth0 ff:ff:ff:ff:ff:ff")
+        r.expect("net_virt_tx refuses linux0's frame with a source MAC not its own",
+                 r"net_virt_tx: client 0: frame at offset 0x[0-9a-f]+ len \d+ refused: source mac "
+                 r"is not the client's", 30)
+        r.expect("linux1 got linux0's two real test frames (unicast and broadcast) and no spoofed one",
+                 tagged("linux1", "net_test: 2 test frames from other guests, 0 from the spoofed "
+                        "address"), 60)
+        # linux2 goes; linux1 keeps reaching linux0.
+        if not r.switch(2, "linux2"):
+            return r
+        r.child.sendline("ping -c 1 10.0.3.1 && poweroff")
+        r.expect("linux2 powers off", r"vmm_linux2: guest linux2 powered off\r*\n", 60)
+        if r.switch(1, "linux1"):
+            r.child.sendline("ping -c 3 10.0.3.1 && echo still-$((3*3))")
+            r.expect("linux1 still reaches linux0 with linux2 off", tagged("linux1", "still-9"), 60)
+    finally:
+        r.finish()
+    return r
+
+
 def two_guests_abort(args):
     r = Run(args, "two_guests")
     try:
@@ -414,7 +479,9 @@ def built_run(args, yaml, name, what):
 
 
 def net_guest(args):
-    """virtio-net: two guests on the board's NIC (QEMU user-mode network).
+    """virtio-net: two guests on the board's NIC (QEMU user-mode network):
+    linux0 configured by hand (the YAML gives it no address), linux1 by
+    DHCP (ip: dhcp), from QEMU's DHCP server.
     sysgen --qemu-command builds the system and prints the QEMU command."""
     r = built_run(args, "tests/vmm/net_guest.yaml", "net_guest",
                   "sysgen links tests/vmm/net_guest.yaml with its NICs")
@@ -423,12 +490,17 @@ def net_guest(args):
     try:
         if not r.boot(["linux0", "linux1"]):
             return r
+        r.seen("linux1's init got 10.0.2.15 by DHCP (ip: dhcp) before its ready line",
+               tagged("linux1", r"net: eth0 10\.0\.2\.15 \(dhcp\)"))
+        r.seen("linux1's init set the default route from the lease",
+               tagged("linux1", r"net: default route via 10\.0\.2\.2"))
+        setup = {"linux0": "ip link set eth0 up && ip addr add 10.0.2.20/24 dev eth0",
+                 "linux1": "ip addr show eth0 | grep -q 'inet 10.0.2.15/24'"}
         for i, (g, mac) in enumerate((("linux0", "52:54:01:00:00:10"),
                                       ("linux1", "52:54:01:00:00:11"))):
             if i and not r.switch(i, g):
                 return r
-            r.child.sendline("cat /sys/class/net/eth0/address; ip link set eth0 up && "
-                             "ip addr add 10.0.2.%d/24 dev eth0 && echo up-$((1+1))" % (15 + i))
+            r.child.sendline("cat /sys/class/net/eth0/address; %s && echo up-$((1+1))" % setup[g])
             r.expect("%s's eth0 has the MAC from the YAML (%s)" % (g, mac),
                      tagged(g, re.escape(mac)), 60)
             r.expect("%s's eth0 is up" % g, tagged(g, "up-2"), 30)
@@ -442,13 +514,13 @@ def net_guest(args):
                 else:
                     r.not_ok("%s: 3 + 2 replies, 1480-byte ones among them" % g, str(got))
         # Guest to guest, through the net virtualisers' switch: the frames
-        # never leave the board (the gateway cannot answer for 10.0.2.15/16).
-        r.child.sendline("ping -c 3 10.0.2.15 && echo peer-$((3+4))")
-        r.expect("linux1 pings linux0 (10.0.2.15)", tagged("linux1", "peer-7"), 60)
+        # never leave the board (the gateway cannot answer for 10.0.2.20).
+        r.child.sendline("ping -c 3 10.0.2.20 && echo peer-$((3+4))")
+        r.expect("linux1 pings linux0 (10.0.2.20)", tagged("linux1", "peer-7"), 60)
         if not r.switch(0, "linux0"):
             return r
-        r.child.sendline("ping -c 3 -s 1472 10.0.2.16 && echo peer-$((4+4))")
-        r.expect("linux0 pings linux1 (10.0.2.16) with full-size frames",
+        r.child.sendline("ping -c 3 -s 1472 10.0.2.15 && echo peer-$((4+4))")
+        r.expect("linux0 pings linux1 (10.0.2.15) with full-size frames",
                  tagged("linux0", "peer-8"), 60)
         if not r.switch(1, "linux1"):
             return r
@@ -536,15 +608,31 @@ def default_system(args):
         if not r.boot(["linux0", "linux1"]):
             return r
         for i, g in enumerate(["linux0", "linux1"]):
+            r.seen("%s's init set eth0 to 10.0.2.%d/24 from the YAML before its ready line"
+                   % (g, 15 + i), tagged(g, r"net: eth0 10\.0\.2\.%d/24" % (15 + i)))
+        for i, g in enumerate(["linux0", "linux1"]):
             if i and not r.switch(i, g):
                 return r
-            r.child.sendline("mount | grep ' /mnt '; ls /dev/vsock; cat /sys/class/net/eth0/address; "
-                             "ip link set eth0 up && ip addr add 10.0.2.%d/24 dev eth0 && "
-                             "ping -c 2 10.0.2.2 && echo all-$((1+1))" % (15 + i))
+            # Nothing typed first: the addresses and routes come from the YAML.
+            r.child.sendline("mount | grep ' /mnt '; ls /dev/vsock; echo host-$(hostname); "
+                             "ping -c 2 10.0.2.%d && ping -c 2 10.0.2.2 && echo all-$((1+1))"
+                             % (16 - i))
             r.expect("%s: its partition is mounted on /mnt" % g,
                      tagged(g, r"/dev/vda on /mnt type vfat[^\r\n]*"), 60)
             r.expect("%s: /dev/vsock is there" % g, tagged(g, "/dev/vsock"), 30)
-            r.expect("%s: eth0 has a MAC and pings the gateway" % g, tagged(g, "all-2"), 60)
+            r.expect("%s: hostname is the guest's name" % g, tagged(g, "host-" + g), 30)
+            r.expect("%s: pings the other guest (10.0.2.%d) and the gateway, nothing typed first"
+                     % (g, 16 - i), tagged(g, "all-2"), 60)
+        # Both guests at the gateway at once: linux1 (current) in the background.
+        r.child.sendline("ping -c 6 10.0.2.2 > /tmp/gw 2>&1 &")
+        if not r.switch(0, "linux0"):
+            return r
+        r.child.sendline("ping -c 6 10.0.2.2 | grep -c 'bytes from 10.0.2.2' | sed 's/^/gw0-/'")
+        r.expect("linux0 pings the gateway while linux1 does: 6 of 6 replies",
+                 tagged("linux0", "gw0-6"), 60)
+        if r.switch(1, "linux1"):
+            r.child.sendline("wait; grep -c 'bytes from 10.0.2.2' /tmp/gw | sed 's/^/gw1-/'")
+            r.expect("... and linux1 got its 6 of 6 meanwhile", tagged("linux1", "gw1-6"), 60)
     finally:
         r.finish()
     return r
@@ -559,7 +647,8 @@ def main():
     p.add_argument("--components", default="build/runtime")
     p.add_argument("--guest-dir", default="build/guest")
     p.add_argument("tests", nargs="*", default=["one_guest", "two_guests_abort", "two_guests_panic", "hostile_guest",
-                            "blk_guest", "net_guest", "vsock_guest", "default_system", "smp_guest"])
+                            "blk_guest", "net_guest", "switch_guests", "vsock_guest", "default_system",
+                            "smp_guest"])
     args = p.parse_args()
     runs = []
     for t in args.tests:

@@ -49,7 +49,7 @@ static const struct sysgen_net_driver_config net_driver_config = {
     },
     .rings = {
         .vaddr = 0x20010000,
-        .paddr = 0xb0400000,
+        .paddr = 0xb0441000,
         .size = 0x1000,
     },
 };

@@ -15,25 +15,25 @@ static const struct sysgen_net_virt_config net_virt_tx_config = {
         .pd_name = "net_virt_tx",
     },
     .driver = {
-        .queue_vaddr = 0x20000000,
+        .queue_vaddr = 0x20041000,
         .queue_size = 0x1000,
         .data_vaddr = 0x20200000,
         .data_size = 0x200000,
         .data_paddr = 0xb0a00000,
+        .ch = 1,
     },
     .local = {
-        .queue_vaddr = 0x20400000,
+        .queue_vaddr = 0x20000000,
         .queue_size = 0x1000,
-        .data_vaddr = 0x20401000,
+        .data_vaddr = 0x20001000,
         .data_size = 0x40000,
-        .data_paddr = 0xb0c01000,
-        .ch = 1,
+        .data_paddr = 0xb0401000,
     },
     .num_clients = 2,
     .clients = {
         [0] = {
             .conn = {
-                .queue_vaddr = 0x20441000,
+                .queue_vaddr = 0x20400000,
                 .queue_size = 0x1000,
                 .data_vaddr = 0x20600000,
                 .data_size = 0x200000,

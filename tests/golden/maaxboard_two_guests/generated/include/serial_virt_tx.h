@@ -30,7 +30,7 @@ static const struct sysgen_serial_virt_config serial_virt_tx_config = {
                 .queue_size = 0x1000,
                 .data_vaddr = 0x20003000,
                 .data_size = 0x1000,
-                .data_paddr = 0xb0c42000,
+                .data_paddr = 0xb0c01000,
                 .ch = 1,
             },
             .name = "linux0",

@@ -33,14 +33,14 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x40001000,
         .data_size = 0x1000,
-        .data_paddr = 0xb0c42000,
+        .data_paddr = 0xb0c01000,
     },
     .console_rx = {
         .queue_vaddr = 0x40002000,
         .queue_size = 0x1000,
         .data_vaddr = 0x40003000,
         .data_size = 0x1000,
-        .data_paddr = 0xb0c44000,
+        .data_paddr = 0xb0c03000,
         .ch = 1,
     },
     .block = {

@@ -31,7 +31,7 @@ static const struct sysgen_net_copy_config net_copy_linux0_config = {
     },
     .local = {
         .vaddr = 0x20400000,
-        .paddr = 0x90c01000,
+        .paddr = 0x90401000,
         .size = 0x40000,
     },
 };

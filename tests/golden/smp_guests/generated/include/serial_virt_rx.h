@@ -30,7 +30,7 @@ static const struct sysgen_serial_virt_config serial_virt_rx_config = {
                 .queue_size = 0x1000,
                 .data_vaddr = 0x20003000,
                 .data_size = 0x1000,
-                .data_paddr = 0x90c44000,
+                .data_paddr = 0x90c03000,
                 .ch = 1,
             },
             .name = "linux0",

@@ -33,14 +33,14 @@ static const struct sysgen_vmm_config vmm_linux0_config = {
         .queue_size = 0x1000,
         .data_vaddr = 0x30001000,
         .data_size = 0x1000,
-        .data_paddr = 0x90c42000,
+        .data_paddr = 0x90c01000,
     },
     .console_rx = {
         .queue_vaddr = 0x30002000,
         .queue_size = 0x1000,
         .data_vaddr = 0x30003000,
         .data_size = 0x1000,
-        .data_paddr = 0x90c44000,
+        .data_paddr = 0x90c03000,
         .ch = 1,
     },
     .block = {
