@@ -46,6 +46,12 @@ void cpu_start_secondaries(const struct sg_bootinfo *bi)
     }
 }
 
+void cpu_wake(uint32_t mask)
+{
+    uint64_t sgi = (uint64_t)SGI_WAKE << 24 | (mask & 0xffff);
+    __asm__ volatile("dsb ish; msr icc_sgi1r_el1, %0; isb" : : "r"(sgi) : "memory");
+}
+
 void cpu_kick(unsigned index)
 {
     uint64_t sgi = (uint64_t)SGI_RESCHEDULE << 24 | 1ull << index; // Aff1..3 0, target Aff0

@@ -45,7 +45,10 @@ void cpu_start_secondaries(const struct sg_bootinfo *bi);
 // Make core `index` take an interrupt (SGI 0) so that it schedules again:
 // something changed for a thread of its.
 void cpu_kick(unsigned index);
+// Wake the cores in `mask` (bit c: core c) from WFI in lock_take (SGI 1).
+void cpu_wake(uint32_t mask);
 
 #define SGI_RESCHEDULE 0
+#define SGI_WAKE       1 // above every other interrupt's priority (gic.c)
 
 #endif

@@ -106,6 +106,8 @@ void gic_cpu_init(struct cpu *c)
     *reg32(gicr, GICR_IGROUPR0) = ~0u;
     for (unsigned i = 0; i < 32; i++)
         *((volatile uint8_t *)(gicr + GICR_IPRIORITYR + i)) = IRQ_PRIORITY;
+    // lock.c reads the pending interrupt to find its wake-up: it must come first.
+    *((volatile uint8_t *)(gicr + GICR_IPRIORITYR + SGI_WAKE)) = IRQ_PRIORITY - 0x20;
 
     cpu_interface_init();
     kprintf("KERN|INFO: core %u: redistributor %lx\n", c->index, (uint64_t)gicr);
@@ -146,4 +148,15 @@ void gic_drop(uint32_t intid)
 void gic_deactivate(uint32_t intid)
 {
     __asm__ volatile("msr icc_dir_el1, %0; isb" : : "r"((uint64_t)intid));
+}
+
+void gic_take_wake(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, icc_hppir1_el1" : "=r"(v));
+    if ((v & 0xffffff) != SGI_WAKE)
+        return;
+    uint32_t intid = gic_ack();
+    gic_drop(intid);
+    gic_deactivate(intid);
 }

@@ -22,5 +22,8 @@ void gic_enable(uint32_t intid, bool edge, unsigned core);
 uint32_t gic_ack(void);
 void gic_drop(uint32_t intid);       // priority drop: other interrupts may come
 void gic_deactivate(uint32_t intid); // this one may come again
+// If SGI_WAKE (the highest priority) is pending here, take it and finish
+// it; anything else stays pending.
+void gic_take_wake(void);
 
 #endif

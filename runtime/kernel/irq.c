@@ -56,6 +56,7 @@ void irq_cpu_init(const struct sg_bootinfo *bi, unsigned core)
                     gic_enable(intid, (e->flags & SG_END_EDGE) != 0, core);
             }
     gic_enable(SGI_RESCHEDULE, true, core);
+    gic_enable(SGI_WAKE, true, core);
     gic_enable(INTID_MAINTENANCE, false, core);
     gic_enable(INTID_VTIMER, false, core);
 }
@@ -107,8 +108,8 @@ bool irq_handle_pending(void)
             tick |= timer_slice_over();
             timer_program(vtimer_check_sleepers(me->index));
             gic_deactivate(intid);
-        } else if (intid == SGI_RESCHEDULE) {
-            gic_deactivate(intid); // the scheduler runs next anyway
+        } else if (intid == SGI_RESCHEDULE || intid == SGI_WAKE) {
+            gic_deactivate(intid); // the scheduler runs next anyway; a late wake-up is news to nobody
         } else if (intid == INTID_VTIMER) {
             vtimer_fired(cur);
         } else if (intid == INTID_MAINTENANCE) {
