@@ -15,3 +15,6 @@ tests/bench/guest-bare.sh 3
 echo
 echo "## Linux guests under the hypervisor vs bare QEMU (tests/bench/guest-boot.sh)"
 tests/bench/guest-boot.sh 3
+echo
+echo "## TCP between two guests through the switch (tests/bench/net.sh)"
+tests/bench/net.sh 3
