@@ -281,8 +281,7 @@ static int link_image(const struct system *sys, struct output *out, const char *
     char *sdf = xasprintf("%s/generated/system.sdf", out->stage);
     char *name = xasprintf("%s/generated/system.sdf", out->dir);
     int rc = link_sdf_file(&(struct sdf_link_request){sdf, name, sys->board, NULL, components,
-                                                      configs, sys->layout.npds, out->stage,
-                                                      NULL},
+                                                      configs, sys->layout.npds, out->stage, NULL},
                            NULL);
     free(name);
     free(sdf);
@@ -342,9 +341,9 @@ static int write_card(const struct system *sys, const struct options *o, const c
 {
     const struct board *b = sys->board;
     char *image = xasprintf("%s/%s", dir, disk_image_name(sys));
-    int rc = card_write(&(struct card_request){image, o->sdcard, sys->disk.parts[0].start,
-                                               o->bootloader, b->bootloader_at, b->bootloader_end,
-                                               o->yes, o->force});
+    int rc =
+        card_write(&(struct card_request){image, o->sdcard, sys->disk.parts[0].start, o->bootloader,
+                                          b->bootloader_at, b->bootloader_end, o->yes, o->force});
     free(image);
     return rc;
 }
@@ -382,8 +381,8 @@ static int compile(const struct options *o)
     if (rc == 0 && diag_error_count() == 0 && o->run) {
         // Attach the disk and NIC only when a driver PD owns them.
         const char *disk = system_uses(sys, CLASS_BLOCK) ? disk_image_name(sys) : NULL;
-        rc = run_built(sys->board, dir, disk, system_uses(sys, CLASS_NET) && !sys->no_uplink, sys->layout.ncores,
-                       o->print_run);
+        bool nic = system_uses(sys, CLASS_NET) && !sys->no_uplink;
+        rc = run_built(sys->board, dir, disk, nic, sys->layout.ncores, o->print_run);
     }
     free(dir);
     system_free(sys);

@@ -21,7 +21,6 @@
 #define GICD_CTLR_ARE   (1u << 4) // affinity routing (ARE_NS with two security states)
 #define GICD_CTLR_GRP1  (1u << 1) // Group 1 (non-secure) enable
 
-#define GICR_FRAME      0x20000 // RD_base + SGI_base
 #define GICR_TYPER      0x0008
 #define GICR_WAKER      0x0014
 #define GICR_TYPER_LAST (1ull << 4)
@@ -59,7 +58,7 @@ static uintptr_t find_redistributor(uintptr_t base)
 {
     uint64_t mpidr = read_mpidr_el1();
     uint64_t aff = (mpidr & 0xffffff) | ((mpidr >> 32) & 0xff) << 24;
-    for (uintptr_t r = base;; r += GICR_FRAME) {
+    for (uintptr_t r = base;; r += SG_GICR_FRAME) {
         uint64_t typer = *reg64(r, GICR_TYPER);
         if ((typer >> 32) == aff)
             return r;

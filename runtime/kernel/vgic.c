@@ -20,8 +20,6 @@
 #define ICH_HCR_EN    (1ull << 0)
 #define ICH_HCR_UIE   (1ull << 1)
 
-#define GICD_SIZE      0x10000
-#define GICR_FRAME     0x20000
 #define PIDR2_GICV3    0x3b
 #define GICD_CTLR_ARE  (1u << 4)
 #define GICD_CTLR_DS   (1u << 6)
@@ -335,13 +333,13 @@ bool vgic_mmio(struct pd *v, uint64_t esr, uint64_t ipa)
     uint64_t val = write && srt != 31 ? v->ctx.x[srt] : 0;
     if (size < 8 && write)
         val &= (1ull << (8 * size)) - 1;
-    if (ipa >= gicd_base && ipa - gicd_base < GICD_SIZE) {
+    if (ipa >= gicd_base && ipa - gicd_base < SG_GICD_SIZE) {
         dist_access(v, ipa - gicd_base, size, write, &val);
-    } else if (ipa >= gicr_base && ipa - gicr_base < (uint64_t)GICR_FRAME * v->dist->nvcpus) {
-        struct pd *t = vcpu_by_index(v, (unsigned)((ipa - gicr_base) / GICR_FRAME));
+    } else if (ipa >= gicr_base && ipa - gicr_base < (uint64_t)SG_GICR_FRAME * v->dist->nvcpus) {
+        struct pd *t = vcpu_by_index(v, (unsigned)((ipa - gicr_base) / SG_GICR_FRAME));
         if (!t)
             return false;
-        redist_access(t, (ipa - gicr_base) % GICR_FRAME, size, write, &val);
+        redist_access(t, (ipa - gicr_base) % SG_GICR_FRAME, size, write, &val);
     } else {
         return false;
     }

@@ -84,3 +84,26 @@ const char *format_size(uint64_t v, char buf[32])
         snprintf(buf, 32, "%llu bytes", (unsigned long long)v);
     return buf;
 }
+
+bool parse_ipv4(const char *s, uint32_t *out)
+{
+    uint32_t a = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part && *s++ != '.')
+            return false;
+        unsigned v = 0, digits = 0;
+        for (; isdigit((unsigned char)*s) && digits < 4; s++, digits++)
+            v = v * 10 + (unsigned)(*s - '0');
+        if (!digits || digits > 3 || v > 255)
+            return false;
+        a = a << 8 | v;
+    }
+    *out = a;
+    return *s == '\0';
+}
+
+const char *format_ipv4(uint32_t a, char buf[16])
+{
+    snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+    return buf;
+}

@@ -17,6 +17,11 @@ bool parse_size(const char *text, uint64_t *out);
 bool parse_uint(const char *text, uint64_t *out);
 // "256 MiB" when exact, else "0x..." : for reports and messages.
 const char *format_size(uint64_t v, char buf[32]);
+// An IPv4 address in dotted decimal: four numbers 0..255 of one to three
+// digits (host order in *out).  false on anything else.
+bool parse_ipv4(const char *text, uint32_t *out);
+// The same, back to "A.B.C.D".
+const char *format_ipv4(uint32_t a, char buf[16]);
 
 // Rounding and alignment tests; `a` is a power of two.
 static inline uint64_t align_up(uint64_t v, uint64_t a)

@@ -70,7 +70,9 @@ extern const struct device_class *const device_classes[CLASS_COUNT];
 
 // Whether any guest of the system has the device.
 bool system_uses(const struct system *sys, enum device_class_id c);
-// Whether the system has the class's driver (see driverless).
+// Whether this system does without the class's driver (see driverless),
+// and whether it has one.
+bool class_driverless(const struct system *sys, const struct device_class *c);
 bool class_has_driver(const struct system *sys, const struct device_class *c);
 // The protection domains the system's devices imply: layout makes exactly these.
 size_t system_pd_count(const struct system *sys);

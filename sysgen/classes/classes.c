@@ -27,9 +27,14 @@ static size_t users(const struct system *sys, enum device_class_id c)
     return n;
 }
 
+bool class_driverless(const struct system *sys, const struct device_class *c)
+{
+    return c->driverless && c->driverless(sys);
+}
+
 bool class_has_driver(const struct system *sys, const struct device_class *c)
 {
-    return c->board_device && !(c->driverless && c->driverless(sys));
+    return c->board_device && !class_driverless(sys, c);
 }
 
 size_t system_pd_count(const struct system *sys)
@@ -39,8 +44,7 @@ size_t system_pd_count(const struct system *sys)
         const struct device_class *c = device_classes[i];
         size_t u = users(sys, c->id);
         if (u)
-            n += c->npds - (c->board_device && !class_has_driver(sys, c)) +
-                 (c->guest_pd ? u : 0);
+            n += c->npds - class_driverless(sys, c) + (c->guest_pd ? u : 0);
     }
     return n;
 }

@@ -53,61 +53,39 @@ static bool parse_mac(const char *s, uint8_t mac[6])
     return *s == '\0';
 }
 
-// An IPv4 address in dotted decimal, four numbers 0..255 of one to three
-// digits (host order in *out).
-static bool parse_ipv4(const char *s, uint32_t *out)
-{
-    uint32_t a = 0;
-    for (int part = 0; part < 4; part++) {
-        if (part && *s++ != '.')
-            return false;
-        unsigned v = 0, digits = 0;
-        for (; isdigit((unsigned char)*s) && digits < 4; s++, digits++)
-            v = v * 10 + (unsigned)(*s - '0');
-        if (!digits || digits > 3 || v > 255)
-            return false;
-        a = a << 8 | v;
-    }
-    *out = a;
-    return *s == '\0';
-}
-
 // ip: A.B.C.D/P with P 1..32, not the subnet's own or broadcast address; or dhcp.
 static void read_ip(const struct node *net, struct guest *g)
 {
     char *ip = NULL;
     if (!get_string(net, &schema_net, "ip", &ip, &g->ip_pos))
         return;
-    g->ip_given = true;
-    if (strcmp(ip, "dhcp") == 0) {
-        g->ip_dhcp = true;
-        free(ip);
-        return;
-    }
-    char *given = xstrdup(ip), *slash = strchr(ip, '/');
-    char *end = NULL;
-    unsigned long prefix = slash && isdigit((unsigned char)slash[1]) ? strtoul(slash + 1, &end, 10) : 0;
-    if (slash)
+    char *slash = strchr(ip, '/'), *end = NULL;
+    unsigned long prefix =
+        slash && isdigit((unsigned char)slash[1]) ? strtoul(slash + 1, &end, 10) : 0;
+    uint32_t host = prefix >= 32 ? 0 : 0xffffffffu >> prefix; // the host part's bits
+    bool dhcp = strcmp(ip, "dhcp") == 0, well_formed = false;
+    if (!dhcp && end && !*end) {
         *slash = '\0';
-    if (!slash || !end || *end || !parse_ipv4(ip, &g->ip)) {
-        error_at(g->ip_pos, "malformed address '%s': write an IPv4 address with its prefix "
-                            "length, like 10.0.2.15/24, or dhcp",
-                 given);
-        g->ip_given = false;
-    } else if (prefix < 1 || prefix > 32) {
+        well_formed = parse_ipv4(ip, &g->ip);
+        *slash = '/';
+    }
+    if (dhcp)
+        g->ip_given = g->ip_dhcp = true;
+    else if (!well_formed)
+        error_at(g->ip_pos,
+                 "malformed address '%s': write an IPv4 address with its prefix "
+                 "length, like 10.0.2.15/24, or dhcp",
+                 ip);
+    else if (prefix < 1 || prefix > 32)
         error_at(g->ip_pos, "prefix length /%lu: an IPv4 prefix is 1 to 32 bits", prefix);
-        g->ip_given = false;
-    } else {
+    else if (prefix <= 30 && ((g->ip & host) == 0 || (g->ip & host) == host))
+        error_at(g->ip_pos, "%s is the %s address of its subnet, not a host's", ip,
+                 (g->ip & host) == 0 ? "network" : "broadcast");
+    else {
+        g->ip_given = true;
         g->prefix = (uint8_t)prefix;
-        uint32_t host = prefix == 32 ? 0 : 0xffffffffu >> prefix;
-        if (prefix <= 30 && ((g->ip & host) == 0 || (g->ip & host) == host)) {
-            error_at(g->ip_pos, "%s/%lu is the %s address of its subnet, not a host's", ip, prefix,
-                     (g->ip & host) == 0 ? "network" : "broadcast");
-            g->ip_given = false;
-        }
     }
     free(ip);
-    free(given);
 }
 
 static void read_gateway(const struct node *net, struct guest *g)
@@ -176,6 +154,7 @@ static void rule_gateway(struct system *sys)
         const struct guest *g = &sys->guests[i];
         if (!g->gateway_given)
             continue;
+        char gw[16], net[16];
         uint32_t mask = g->prefix ? 0xffffffffu << (32 - g->prefix) : 0;
         if (g->ip_dhcp)
             error_at(g->gateway_pos, "ip: dhcp brings its own gateway; give one only with a "
@@ -183,11 +162,8 @@ static void rule_gateway(struct system *sys)
         else if (!g->ip_given)
             error_at(g->gateway_pos, "a gateway needs an address: give net: { ip: A.B.C.D/P } too");
         else if ((g->gateway & mask) != (g->ip & mask))
-            error_at(g->gateway_pos,
-                     "gateway %u.%u.%u.%u is outside the guest's subnet %u.%u.%u.%u/%u",
-                     g->gateway >> 24, g->gateway >> 16 & 255, g->gateway >> 8 & 255,
-                     g->gateway & 255, (g->ip & mask) >> 24, (g->ip & mask) >> 16 & 255,
-                     (g->ip & mask) >> 8 & 255, g->ip & mask & 255, g->prefix);
+            error_at(g->gateway_pos, "gateway %s is outside the guest's subnet %s/%u",
+                     format_ipv4(g->gateway, gw), format_ipv4(g->ip & mask, net), g->prefix);
         else if (g->gateway == g->ip)
             error_at(g->gateway_pos, "the gateway is the guest's own address");
     }
@@ -260,8 +236,8 @@ static void build(struct builder *b, struct pd *const *pds)
     struct sysgen_net_virt_config *rc = pds[VIRT_RX]->config, *tc = pds[VIRT_TX]->config;
     // Frames from one guest to others: net_virt_tx's region, read by
     // net_virt_rx (to route) and by the copiers (to deliver).
-    connect(b, pds[VIRT_TX], pds[VIRT_RX], "net_switch", NET_SWITCH_SIZE, ONE_WAY, pos,
-            &tc->local, &rc->local);
+    connect(b, pds[VIRT_TX], pds[VIRT_RX], "net_switch", NET_SWITCH_SIZE, ONE_WAY, pos, &tc->local,
+            &rc->local);
     if (!pds[DRIVER])
         return; // no uplink: the virtualisers' driver connections stay zero
     struct sysgen_net_driver_config *dc = pds[DRIVER]->config;
@@ -278,8 +254,8 @@ static void build(struct builder *b, struct pd *const *pds)
     }
     connect(b, pds[DRIVER], pds[VIRT_RX], "net_rx_driver", NET_DATA_SIZE, ONE_WAY, pos, &dc->rx,
             &rc->driver);
-    connect(b, pds[VIRT_TX], pds[DRIVER], "net_tx_driver", NET_DATA_SIZE, ONE_WAY, pos,
-            &tc->driver, &dc->tx);
+    connect(b, pds[VIRT_TX], pds[DRIVER], "net_tx_driver", NET_DATA_SIZE, ONE_WAY, pos, &tc->driver,
+            &dc->tx);
 }
 
 // virt_rx hands the copier descriptors into the driver's rx buffers: the
@@ -312,8 +288,8 @@ static void connect_copier(struct builder *b, struct guest *g, struct pd *rx, st
 
 // The guest gets its MAC, is the next client of both virtualisers, and
 // receives through its own copier.
-static void connect_guest(struct builder *b, struct guest *g, struct pd *vmm,
-                          struct pd *const *pds, struct pd *copy)
+static void connect_guest(struct builder *b, struct guest *g, struct pd *vmm, struct pd *const *pds,
+                          struct pd *copy)
 {
     struct sysgen_vmm_config *vc = vmm->config;
     struct sysgen_net_virt_config *rc = pds[VIRT_RX]->config, *tc = pds[VIRT_TX]->config;

@@ -16,10 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysgen/bootinfo.h>
 
 #define VIRTIO_MMIO_SIZE 0x200
-#define GICD_SIZE        0x10000
-#define GICR_FRAME       0x20000 // one redistributor (RD and SGI frames) per vCPU
 #define GIC_SPI          0
 #define IRQ_EDGE_RISING  1
 
@@ -75,7 +74,8 @@ static void more_cpus(const struct system *sys, const struct guest *g, struct dt
     struct dt_node *frag = dt_node_new(root, "fragment@1");
     dt_prop_string(frag, "target-path", path);
     struct dt_node *gov = dt_node_new(frag, "__overlay__");
-    uint64_t reg[4] = {b->gicd_base, GICD_SIZE, b->gicr_base, (uint64_t)g->ncpus * GICR_FRAME};
+    uint64_t reg[4] = {b->gicd_base, SG_GICD_SIZE, b->gicr_base,
+                       (uint64_t)g->ncpus * SG_GICR_FRAME};
     dt_prop_u64s(gov, "reg", reg, 4);
 }
 
@@ -109,21 +109,14 @@ static struct dt_node *guest_overlay(const struct system *sys, const struct gues
         dt_prop_string(chosen, "stdout-path", name);
     }
     dt_prop_string(chosen, "sysgen,guest", g->name);
+    char addr[24];
     if (g->ip_given) { // the guest's init configures its NIC with these
-        char addr[32];
-        if (g->ip_dhcp)
-            snprintf(addr, sizeof(addr), "dhcp");
-        else
-            snprintf(addr, sizeof(addr), "%u.%u.%u.%u/%u", g->ip >> 24, g->ip >> 16 & 255,
-                     g->ip >> 8 & 255, g->ip & 255, g->prefix);
-        dt_prop_string(chosen, "sysgen,ip", addr);
+        if (!g->ip_dhcp)
+            snprintf(addr + strlen(format_ipv4(g->ip, addr)), 8, "/%u", g->prefix);
+        dt_prop_string(chosen, "sysgen,ip", g->ip_dhcp ? "dhcp" : addr);
     }
-    if (g->gateway_given) {
-        char addr[20];
-        snprintf(addr, sizeof(addr), "%u.%u.%u.%u", g->gateway >> 24, g->gateway >> 16 & 255,
-                 g->gateway >> 8 & 255, g->gateway & 255);
-        dt_prop_string(chosen, "sysgen,gateway", addr);
-    }
+    if (g->gateway_given)
+        dt_prop_string(chosen, "sysgen,gateway", format_ipv4(g->gateway, addr));
 
     for (int c = 0; c < CLASS_COUNT; c++)
         if (guest_has(g, (enum device_class_id)c))

@@ -215,10 +215,8 @@ static void read_root(struct system *sys, const struct node *root, bool sdcard)
         read_disk(sys, n);
     else if (sys->disk.card && sys->board)
         card_without_partitions(sys);
-    if (map_get(root, "network") && get_map(root, &schema_system, "network", &n)) {
-        sys->network_pos = n->pos;
+    if (map_get(root, "network") && get_map(root, &schema_system, "network", &n))
         read_network(sys, n);
-    }
     if (get_list(root, &schema_system, "guests", &n)) {
         if (n->count == 0)
             error_at(n->pos, "a system needs at least one guest");

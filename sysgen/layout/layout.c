@@ -59,11 +59,9 @@ static void build_class(struct builder *b, const struct device_class *c,
                         struct pd *pds[CLASS_MAX_PDS])
 {
     const struct board_device *dev = c->board_device ? c->board_device(b->sys->board) : NULL;
-    bool driver = class_has_driver(b->sys, c);
-    for (size_t i = 0; i < c->npds; i++)
-        pds[i] = i == 0 && dev && !driver
-                     ? NULL // a driverless system: the class does without
-                     : new_pd(b, &c->pds[i], NULL, dev ? dev->driver : NULL, b->sys->board_pos);
+    pds[0] = NULL; // a driverless system: the class does without its driver
+    for (size_t i = class_driverless(b->sys, c); i < c->npds; i++)
+        pds[i] = new_pd(b, &c->pds[i], NULL, dev ? dev->driver : NULL, b->sys->board_pos);
     if (c->build)
         c->build(b, pds);
 }

@@ -116,11 +116,11 @@ struct sdf_system {
     int nchannels;
 };
 
-// Parse `path`.  Errors go to diag (error_at); returns false if there was
-// any, or if the file could not be read (then *io_error is set).
 // 1 + the highest core a PD or vCPU of `s` is placed on (a vCPU without
 // cpu="N" runs on its VMM's).
 unsigned sdf_cores_used(const struct sdf_system *s);
+// Parse `path`.  Errors go to diag (error_at); returns false if there was
+// any, or if the file could not be read (then *io_error is set).
 bool sdf_parse_file(const char *path, struct sdf_system *sys, bool *io_error);
 void sdf_free(struct sdf_system *sys);
 

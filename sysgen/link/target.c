@@ -6,8 +6,6 @@
 #include <string.h>
 #include <sysgen/bootinfo.h>
 
-#define GICD_SIZE    0x10000 // architectural
-#define GICR_FRAME   0x20000 // one redistributor (RD and SGI frames) per core
 #define SCHED_IRQ    26      // EL2 physical timer PPI (Arm BSA/SBSA)
 #define TIMESLICE_US 5000
 
@@ -30,9 +28,9 @@ struct target target_of(const struct link_board *b)
         .uart_kind = uart_kind_of(b->uart_driver),
         .uart_irq = b->uart_irq,
         .gicd_base = b->gicd_base,
-        .gicd_size = GICD_SIZE,
+        .gicd_size = SG_GICD_SIZE,
         .gicr_base = b->gicr_base,
-        .gicr_size = (uint64_t)(b->cores ? b->cores : 1) * GICR_FRAME,
+        .gicr_size = (uint64_t)(b->cores ? b->cores : 1) * SG_GICR_FRAME,
         .sched_irq = SCHED_IRQ,
         .timeslice_us = TIMESLICE_US,
         .cores = b->cores ? b->cores : 1,

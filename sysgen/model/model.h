@@ -180,7 +180,6 @@ struct system {
     struct pos board_pos;
     // network: { uplink: false }: the guests' NICs reach only each other
     bool no_uplink;
-    struct pos network_pos;
     struct board *board;
     struct disk disk;
     struct guest *guests;

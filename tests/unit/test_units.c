@@ -64,6 +64,25 @@ static void sizes_print_back(void **state)
     assert_string_equal(format_size(4097, b), "4097 bytes");
 }
 
+static void ipv4_addresses(void **state)
+{
+    (void)state;
+    uint32_t a;
+    char buf[16];
+    assert_true(parse_ipv4("10.0.2.15", &a));
+    assert_int_equal(a, 0x0a00020f);
+    assert_string_equal(format_ipv4(a, buf), "10.0.2.15");
+    assert_true(parse_ipv4("255.255.255.255", &a));
+    assert_string_equal(format_ipv4(a, buf), "255.255.255.255");
+    assert_false(parse_ipv4("10.0.2.256", &a));  // a part above 255
+    assert_false(parse_ipv4("10.0.2", &a));      // three parts
+    assert_false(parse_ipv4("10.0.2.15.1", &a)); // five
+    assert_false(parse_ipv4("10.0.2.0015", &a)); // four digits
+    assert_false(parse_ipv4("10..2.15", &a));
+    assert_false(parse_ipv4("10.0.2.15/24", &a)); // the prefix is the caller's
+    assert_false(parse_ipv4("", &a));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -71,6 +90,7 @@ int main(void)
         cmocka_unit_test(bad_sizes),
         cmocka_unit_test(plain_numbers),
         cmocka_unit_test(sizes_print_back),
+        cmocka_unit_test(ipv4_addresses),
     };
     return cmocka_run_group_tests_name("units", tests, NULL, NULL);
 }

@@ -17,6 +17,11 @@
 
 #define SG_MAX_PDS   63 // Microkit's limit; also keeps VMIDs in 8 bits
 #define SG_MAX_CPUS  8  // cores the kernel drives (MPIDR Aff0 0..7)
+
+// GICv3 layout (architectural): the distributor's size, and one
+// redistributor (RD_base + SGI_base frames) per core or per vCPU.
+#define SG_GICD_SIZE  0x10000
+#define SG_GICR_FRAME 0x20000
 #define SG_MAX_ENDS  62 // channel and irq ids 0..61, one namespace per PD
 #define SG_NAME_LEN  64
 #define SG_NO_PARENT 0xff
