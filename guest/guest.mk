@@ -17,8 +17,8 @@ guest: $(GUEST_IMAGE) $(GUEST_INITRD)
 guest-init: $(GUEST_INIT)
 
 # Static, and free of build paths, so that the same source gives the same bytes.
-GUEST_INIT_SRCS := guest/init.c guest/net_setup.c
-$(GUEST_INIT): $(GUEST_INIT_SRCS) guest/net_setup.h
+GUEST_INIT_SRCS := guest/init.c guest/net_setup.c guest/util.c
+$(GUEST_INIT): $(GUEST_INIT_SRCS) guest/net_setup.h guest/util.h
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) -static -s -ffile-prefix-map=$(CURDIR)=. -o $@ $(GUEST_INIT_SRCS)
 

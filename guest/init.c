@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,35 +31,11 @@
 #include <unistd.h>
 
 #include "net_setup.h"
+#include "util.h"
 
 #define MODULE_LIST  "/etc/sysgen/modules"
 #define DT_NAME      "/proc/device-tree/chosen/sysgen,guest"
 #define NAME_MAX_LEN 64
-
-static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void logmsg(const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    int n = snprintf(buf, sizeof buf, "sysgen-init: ");
-    va_start(ap, fmt);
-    vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
-    va_end(ap);
-    size_t len = strlen(buf);
-    if (len < sizeof buf - 1)
-        buf[len++] = '\n';
-    if (write(STDERR_FILENO, buf, len) < 0) {
-        /* nowhere else to report to */
-    }
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-    }
-}
 
 static void do_mount(const char *src, const char *dir, const char *type, unsigned long flags)
 {
@@ -133,25 +108,6 @@ static int sane_name(const char *s)
     return 1;
 }
 
-static ssize_t read_file(const char *path, char *buf, size_t size)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    size_t len = 0;
-    while (len < size - 1) {
-        ssize_t n = read(fd, buf + len, size - 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-    }
-    close(fd);
-    buf[len] = '\0';
-    return (ssize_t)len;
-}
-
 static void guest_name(char *out, size_t size)
 {
     char buf[4096];
@@ -193,19 +149,6 @@ static int driver_bound(const char *driver)
         found = strncmp(e->d_name, "virtio", 6) == 0;
     closedir(d);
     return found;
-}
-
-/* Wait up to MS milliseconds for the device node PATH to appear. */
-static int wait_for_node(const char *path, long ms)
-{
-    struct stat st;
-    for (long waited = 0;; waited += 10) {
-        if (stat(path, &st) == 0)
-            return 1;
-        if (waited >= ms)
-            return 0;
-        sleep_ms(10);
-    }
 }
 
 static void mount_disk(void)

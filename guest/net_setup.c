@@ -10,11 +10,10 @@
  */
 #define _GNU_SOURCE
 #include "net_setup.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <net/route.h>
 #include <netinet/in.h>
@@ -23,43 +22,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define DT_IP      "/proc/device-tree/chosen/sysgen,ip"
 #define DT_GATEWAY "/proc/device-tree/chosen/sysgen,gateway"
 #define NIC        "eth0"
 #define BUSYBOX    "/bin/busybox"
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void say(const char *fmt, ...)
-{
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n > 0 && write(STDOUT_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0) {
-        /* no console: nothing to report to */
-    }
-}
-
-/* A device-tree string property (it carries its NUL); 0 if absent. */
-static int read_prop(const char *path, char *buf, size_t size)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    ssize_t n = read(fd, buf, size - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    return strlen(buf) > 0;
-}
 
 static int set_flags_up(int s, const char *ifname)
 {
@@ -101,7 +70,7 @@ static int configure(const char *ifname, const char *addr, const char *mask, con
     struct in_addr a, m, g;
     if (inet_pton(AF_INET, addr, &a) != 1 || inet_pton(AF_INET, mask, &m) != 1 ||
         (gw && inet_pton(AF_INET, gw, &g) != 1)) {
-        say("net: malformed address %s (mask %s)\n", addr, mask);
+        logmsg("malformed address %s (mask %s)", addr, mask);
         return -1;
     }
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -110,10 +79,10 @@ static int configure(const char *ifname, const char *addr, const char *mask, con
     int rc = 0;
     if (set_addr(s, SIOCSIFADDR, ifname, a) < 0 || set_addr(s, SIOCSIFNETMASK, ifname, m) < 0 ||
         set_flags_up(s, ifname) < 0) {
-        say("net: cannot configure %s: %s\n", ifname, strerror(errno));
+        logmsg("cannot configure %s: %s", ifname, strerror(errno));
         rc = -1;
     } else if (gw && add_default_route(s, g) < 0) {
-        say("net: cannot add the default route via %s: %s\n", gw, strerror(errno));
+        logmsg("cannot add the default route via %s: %s", gw, strerror(errno));
         rc = -1;
     }
     close(s);
@@ -126,23 +95,11 @@ static void mask_of(unsigned prefix, char *out, size_t size)
     snprintf(out, size, "%u.%u.%u.%u", m >> 24, m >> 16 & 255, m >> 8 & 255, m & 255);
 }
 
-static int wait_for_nic(long ms)
-{
-    struct stat st;
-    for (long waited = 0; waited < ms; waited += 20) {
-        if (stat("/sys/class/net/" NIC, &st) == 0)
-            return 0;
-        struct timespec ts = {0, 20 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    return -1;
-}
-
 static void run_dhcp(const char *self)
 {
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0 || set_flags_up(s, NIC) < 0) {
-        say("net: cannot bring %s up: %s\n", NIC, strerror(errno));
+        logmsg("cannot bring %s up: %s", NIC, strerror(errno));
         if (s >= 0)
             close(s);
         return;
@@ -157,23 +114,23 @@ static void run_dhcp(const char *self)
     }
     int status;
     if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
-        say("net: %s got no DHCP lease\n", NIC);
+        logmsg("%s got no DHCP lease", NIC);
 }
 
 void net_setup(const char *name, const char *self)
 {
     if (sethostname(name, strlen(name)) < 0)
-        say("net: cannot set the host name to %s: %s\n", name, strerror(errno));
+        logmsg("cannot set the host name to %s: %s", name, strerror(errno));
     char ip[64], gw[32];
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s >= 0) {
         set_flags_up(s, "lo");
         close(s);
     }
-    if (!read_prop(DT_IP, ip, sizeof ip))
+    if (read_file(DT_IP, ip, sizeof ip) <= 0)
         return; /* the YAML gave no address: eth0 is the user's */
-    if (wait_for_nic(5000) < 0) {
-        say("net: no %s to give %s\n", NIC, ip);
+    if (!wait_for_node("/sys/class/net/" NIC, 5000)) {
+        logmsg("no %s to give %s", NIC, ip);
         return;
     }
     if (strcmp(ip, "dhcp") == 0) {
@@ -183,17 +140,17 @@ void net_setup(const char *name, const char *self)
     char *slash = strchr(ip, '/');
     char mask[20];
     if (!slash) {
-        say("net: malformed %s '%s'\n", DT_IP, ip);
+        logmsg("malformed %s '%s'", DT_IP, ip);
         return;
     }
     *slash = '\0';
     mask_of((unsigned)atoi(slash + 1), mask, sizeof mask);
-    int have_gw = read_prop(DT_GATEWAY, gw, sizeof gw);
+    int have_gw = read_file(DT_GATEWAY, gw, sizeof gw) > 0;
     if (configure(NIC, ip, mask, have_gw ? gw : NULL) == 0) {
         *slash = '/';
-        say("net: " NIC " %s\n", ip);
+        logmsg(NIC " %s", ip);
         if (have_gw)
-            say("net: default route via %s\n", gw);
+            logmsg("default route via %s", gw);
     }
 }
 
@@ -213,8 +170,8 @@ int net_setup_dhcp_event(const char *event)
     }
     if (configure(ifname, ip, mask, gw[0] ? gw : NULL) < 0)
         return 1;
-    say("net: %s %s (dhcp)\n", ifname, ip);
+    logmsg("%s %s (dhcp)", ifname, ip);
     if (gw[0])
-        say("net: default route via %s\n", gw);
+        logmsg("default route via %s", gw);
     return 0;
 }

@@ -491,9 +491,9 @@ def net_guest(args):
         if not r.boot(["linux0", "linux1"]):
             return r
         r.seen("linux1's init got 10.0.2.15 by DHCP (ip: dhcp) before its ready line",
-               tagged("linux1", r"net: eth0 10\.0\.2\.15 \(dhcp\)"))
+               tagged("linux1", r"sysgen-init: eth0 10\.0\.2\.15 \(dhcp\)"))
         r.seen("linux1's init set the default route from the lease",
-               tagged("linux1", r"net: default route via 10\.0\.2\.2"))
+               tagged("linux1", r"sysgen-init: default route via 10\.0\.2\.2"))
         setup = {"linux0": "ip link set eth0 up && ip addr add 10.0.2.20/24 dev eth0",
                  "linux1": "ip addr show eth0 | grep -q 'inet 10.0.2.15/24'"}
         for i, (g, mac) in enumerate((("linux0", "52:54:01:00:00:10"),
@@ -609,7 +609,7 @@ def default_system(args):
             return r
         for i, g in enumerate(["linux0", "linux1"]):
             r.seen("%s's init set eth0 to 10.0.2.%d/24 from the YAML before its ready line"
-                   % (g, 15 + i), tagged(g, r"net: eth0 10\.0\.2\.%d/24" % (15 + i)))
+                   % (g, 15 + i), tagged(g, r"sysgen-init: eth0 10\.0\.2\.%d/24" % (15 + i)))
         for i, g in enumerate(["linux0", "linux1"]):
             if i and not r.switch(i, g):
                 return r
