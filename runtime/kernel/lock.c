@@ -21,9 +21,11 @@ static bool served(struct ticket_lock *l, uint32_t ticket)
 void lock_take(struct ticket_lock *l)
 {
     uint32_t t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+    if (served(l, t))
+        return; // the usual case: nobody holds it
+    unsigned me = cpu_index();
     for (unsigned spins = 0; !served(l, t); spins++) {
         // A core whose GIC is not set up yet (coming up) can only spin.
-        unsigned me = cpu_index();
         if (spins < SPINS_BEFORE_SLEEP || !cpus[me].online)
             continue;
         __atomic_fetch_or(&l->sleepers, 1u << me, __ATOMIC_SEQ_CST);

@@ -10,23 +10,25 @@ BUILD=${BUILD:-build}
 SYSGEN=${SYSGEN:-$BUILD/bin/sysgen}
 make --no-print-directory -s BUILD="$BUILD" sysgen runtime >&2
 out=$BUILD/rt-bench
-"$SYSGEN" --sdf tests/runtime/bench.system -o "$out" --components "$BUILD/runtime"
-timeout 120 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -m 2G \
-  -nographic -semihosting -net none -monitor none -icount shift=0 \
-  -kernel "$out/loader.img" </dev/null | tr -d '\r' | grep '^bench:'
+
+# bench_run NAME LABEL QEMU-ARGS...: link tests/runtime/NAME.system, boot it
+# with the extra QEMU arguments, print its `bench:` lines tagged LABEL.
+bench_run() {
+  local name=$1 label=$2
+  shift 2
+  "$SYSGEN" --sdf "tests/runtime/$name.system" -o "$out/$name" --components "$BUILD/runtime" >/dev/null
+  timeout 120 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -m 2G \
+    -nographic -semihosting -net none -monitor none "$@" -kernel "$out/$name/loader.img" </dev/null |
+    tr -d '\r' | grep '^bench:' | sed "s/^bench: /bench: $label/"
+}
+bench_run bench "" -icount shift=0
 
 # Wall-clock nanoseconds (no -icount: it runs the cores one after another):
 # the same round trips with both PDs on one core, then with them on two
 # (tests/runtime/smp_*.system, QEMU -smp 2: one host thread per core).
-wall() { # NAME SMP
-  "$SYSGEN" --sdf "tests/runtime/$1.system" -o "$out/$1" --components "$BUILD/runtime" >/dev/null
-  timeout 120 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 -m 2G \
-    -smp "$2" -nographic -semihosting -net none -monitor none \
-    -kernel "$out/$1/loader.img" </dev/null | tr -d '\r' | grep '^bench:' | sed 's/^bench: /bench: wall-clock: /'
-}
-wall bench 1
-wall smp_pingpong 2
-wall smp_ppcall 2
+bench_run bench "wall-clock: "
+bench_run smp_pingpong "wall-clock: " -smp 2
+bench_run smp_ppcall "wall-clock: " -smp 2
 
 # Linux (the default guest) from QEMU start to its shell, under the kernel
 # with the test VMM (wall-clock seconds, median of 3; no -icount).
