@@ -109,10 +109,9 @@ static struct dt_node *guest_overlay(const struct system *sys, const struct gues
         dt_prop_string(chosen, "stdout-path", name);
     }
     dt_prop_string(chosen, "sysgen,guest", g->name);
-    char addr[24];
+    char ip[16], addr[24];
     if (g->ip_given) { // the guest's init configures its NIC with these
-        if (!g->ip_dhcp)
-            snprintf(addr + strlen(format_ipv4(g->ip, addr)), 8, "/%u", g->prefix);
+        snprintf(addr, sizeof(addr), "%s/%u", format_ipv4(g->ip, ip), g->prefix);
         dt_prop_string(chosen, "sysgen,ip", g->ip_dhcp ? "dhcp" : addr);
     }
     if (g->gateway_given)

@@ -120,6 +120,11 @@ static bool read_device(const struct node *g, const char *key, const struct obje
     return true;
 }
 
+static uint32_t clamp_u32(uint64_t u)
+{
+    return u > UINT32_MAX ? UINT32_MAX : (uint32_t)u;
+}
+
 // cpus:, core:, cores: as written; check.c's guest-cores rule judges them.
 static void read_cores(const struct node *n, struct guest *g)
 {
@@ -128,11 +133,11 @@ static void read_cores(const struct node *n, struct guest *g)
     g->ncpus = 1;
     if (map_get(n, "cpus") && get_uint(n, &schema_guest, "cpus", &u, &g->cpus_pos)) {
         g->cpus_given = true;
-        g->ncpus = u > UINT32_MAX ? UINT32_MAX : (uint32_t)u;
+        g->ncpus = clamp_u32(u);
     }
     if (map_get(n, "core") && get_uint(n, &schema_guest, "core", &u, &g->core_pos)) {
         g->core_given = true;
-        g->core[0] = u > UINT32_MAX ? UINT32_MAX : (uint32_t)u;
+        g->core[0] = clamp_u32(u);
     }
     if (map_get(n, "cores") && get_list(n, &schema_guest, "cores", &l)) {
         g->cores_given = true;
@@ -145,7 +150,7 @@ static void read_cores(const struct node *n, struct guest *g)
                 continue;
             }
             if (i < GUEST_MAX_VCPUS)
-                g->core[i] = u > UINT32_MAX ? UINT32_MAX : (uint32_t)u;
+                g->core[i] = clamp_u32(u);
         }
         if (!g->cpus_given)
             g->ncpus = g->ncores_listed;

@@ -14,17 +14,16 @@
 
 void place_cores(struct system *sys)
 {
-    unsigned board_cores = sys->board->cores ? sys->board->cores : 1, next = 1;
+    unsigned board_cores = sys->board->cores ? sys->board->cores : 1;
+    unsigned others = board_cores - 1, turn = 0; // cores 1.., and whose turn it is
     struct layout *l = &sys->layout;
     l->ncores = 1;
     for (size_t i = 0; i < sys->nguests; i++) {
         struct guest *g = &sys->guests[i];
         bool pinned = g->core_given || g->cores_given;
         for (uint32_t v = 0; v < g->ncpus && v < GUEST_MAX_VCPUS; v++) {
-            if (!pinned) {
-                g->core[v] = board_cores == 1 ? 0 : next;
-                next = next % (board_cores - 1 ? board_cores - 1 : 1) + 1;
-            }
+            if (!pinned)
+                g->core[v] = others ? 1 + turn++ % others : 0;
             if (g->core[v] + 1 > l->ncores)
                 l->ncores = g->core[v] + 1;
         }
