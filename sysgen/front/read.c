@@ -198,8 +198,9 @@ static void read_network(struct system *sys, const struct node *n)
     if (strcmp(uplink, "false") == 0)
         sys->no_uplink = true;
     else if (strcmp(uplink, "true") != 0)
-        error_at(pos, "uplink '%s': write true (the guests also reach the board's NIC) or false "
-                      "(only each other)",
+        error_at(pos,
+                 "uplink '%s': write true (the guests also reach the board's NIC) or false "
+                 "(only each other)",
                  uplink);
     free(uplink);
 }
